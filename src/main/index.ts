@@ -1,0 +1,1 @@
+// Electron main entry: replaced by the app issue's window + IPC wiring.
