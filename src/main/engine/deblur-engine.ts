@@ -1,0 +1,210 @@
+/**
+ * The engine's public face: a model opened on an execution provider, running deblur and
+ * analysis passes one at a time (sessions are shared, so requests queue rather than interleave).
+ */
+import type {
+  Box,
+  DeblurProgress,
+  DeblurSettings,
+  PhotoAnalysis,
+  PixelBuffer,
+  ProviderChoice,
+  ProviderName,
+  TileReport,
+} from '../../shared/domain.ts'
+import { checkPixelBuffer } from './blend-band.ts'
+import type { LoadedModel } from './load-model.ts'
+import { throwIfAborted } from './model-error.ts'
+import { StageSessions } from './onnx-sessions.ts'
+import { analysisStages, deblurStages } from './stage-graph.ts'
+import { runTilePass } from './tile-pass.ts'
+
+export interface DeblurResult {
+  /** same size, channels and bit depth as the input; alpha copied untouched */
+  image: PixelBuffer
+  tiles: TileReport[]
+  /** fidediff models: per-region t̂ and kernels */
+  analysis: PhotoAnalysis | null
+  provider: ProviderName
+  elapsedMs: number
+}
+
+export interface PassOptions {
+  signal?: AbortSignal
+  onProgress?: (p: DeblurProgress) => void
+  /** analysis regions along the photo's long side */
+  grid?: number
+}
+
+/** Default analysis grid: 8 regions along the long side. */
+export const DEFAULT_GRID = 8
+
+function checkSettings(model: LoadedModel, s: DeblurSettings): void {
+  const id = model.manifest.id
+  if (s.t !== 'auto' && !Number.isFinite(s.t)) throw new Error(`${id}: t must be 'auto' or a number, got ${String(s.t)}`)
+  if (!Number.isFinite(s.tOffset)) throw new Error(`${id}: tOffset must be a number, got ${String(s.tOffset)}`)
+  // 4096 is the manifest schema's largest tile: beyond it one tile's tensors stop being small
+  if (s.tile !== undefined && (!Number.isInteger(s.tile) || s.tile < 1 || s.tile > 4096))
+    throw new Error(`${id}: tile must be an integer from 1 to 4096 model pixels, got ${s.tile}`)
+  if (s.upscale !== undefined && (!Number.isInteger(s.upscale) || s.upscale < 1 || s.upscale > 4))
+    throw new Error(`${id}: upscale must be an integer from 1 to 4, got ${s.upscale}`)
+}
+
+function checkBox(image: PixelBuffer, box: Box): void {
+  const ok =
+    [box.x, box.y, box.width, box.height].every(Number.isInteger) &&
+    box.x >= 0 &&
+    box.y >= 0 &&
+    box.width > 0 &&
+    box.height > 0 &&
+    box.x + box.width <= image.width &&
+    box.y + box.height <= image.height
+  if (!ok) throw new Error(`region ${box.width}×${box.height} at (${box.x}, ${box.y}) is not inside the ${image.width}×${image.height} image`)
+}
+
+function cropPixels(image: PixelBuffer, box: Box): PixelBuffer {
+  const { channels } = image
+  const data = image.bitDepth === 16 ? new Uint16Array(box.width * box.height * channels) : new Uint8Array(box.width * box.height * channels)
+  for (let y = 0; y < box.height; y++) {
+    const from = ((box.y + y) * image.width + box.x) * channels
+    data.set(image.data.subarray(from, from + box.width * channels), y * box.width * channels)
+  }
+  return { width: box.width, height: box.height, channels, bitDepth: image.bitDepth, data }
+}
+
+export class DeblurEngine {
+  readonly #sessions: StageSessions
+  #queue: Promise<unknown> = Promise.resolve()
+  #disposed = false
+
+  private constructor(
+    readonly model: LoadedModel,
+    sessions: StageSessions,
+  ) {
+    this.#sessions = sessions
+  }
+
+  /** Open `model` on the chosen provider (auto: the platform's GPU provider if it loads, else CPU). */
+  static async open(model: LoadedModel, options: { provider?: ProviderChoice; threads?: number } = {}): Promise<DeblurEngine> {
+    const { manifest } = model
+    // a stage every request runs resolves the provider; fidediff analysis never runs the first (encoder) stage
+    const probe = manifest.kind === 'fidediff' ? analysisStages(manifest)[0]! : manifest.stages[0]!
+    return new DeblurEngine(model, await StageSessions.open(model, probe, options.provider ?? 'auto', options.threads))
+  }
+
+  /** The provider that actually runs. */
+  get provider(): ProviderName {
+    return this.#sessions.provider
+  }
+
+  /** Why the provider differs from the one asked for, if it does. */
+  get providerNote(): string | null {
+    return this.#sessions.providerNote
+  }
+
+  /** Stage ids whose ONNX sessions exist so far (created lazily, on first use). */
+  get openedStages(): string[] {
+    return this.#sessions.openedStages()
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#disposed) return Promise.reject(new Error(`${this.model.manifest.id}: engine was disposed`))
+    const next = this.#queue.then(work, work)
+    this.#queue = next.catch(() => undefined)
+    return next
+  }
+
+  deblur(image: PixelBuffer, settings: DeblurSettings, options: PassOptions = {}): Promise<DeblurResult> {
+    return this.#exclusive(async () => {
+      const started = performance.now()
+      checkPixelBuffer(image)
+      checkSettings(this.model, settings)
+      throwIfAborted(options.signal, 'deblur')
+      const { manifest } = this.model
+      const pass = await runTilePass(image, {
+        model: this.model,
+        sessions: this.#sessions,
+        stages: deblurStages(manifest),
+        settings,
+        factor: settings.upscale ?? manifest.upscale.factor,
+        tileSize: settings.tile ?? manifest.tile.size,
+        grid: options.grid ?? DEFAULT_GRID,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        what: 'deblur',
+      })
+      return {
+        image: pass.image!,
+        tiles: pass.tiles,
+        analysis: pass.analysis,
+        provider: this.provider,
+        elapsedMs: performance.now() - started,
+      }
+    })
+  }
+
+  /** Kernel map and t̂ per region without restoring (only the estimator stages run). */
+  analyze(image: PixelBuffer, options: PassOptions = {}): Promise<PhotoAnalysis> {
+    return this.#exclusive(async () => {
+      checkPixelBuffer(image)
+      throwIfAborted(options.signal, 'analysis')
+      const { manifest } = this.model
+      const pass = await runTilePass(image, {
+        model: this.model,
+        sessions: this.#sessions,
+        stages: analysisStages(manifest),
+        settings: null,
+        factor: manifest.upscale.factor,
+        tileSize: manifest.tile.size,
+        grid: options.grid ?? DEFAULT_GRID,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        what: 'analysis',
+      })
+      return pass.analysis!
+    })
+  }
+
+  /**
+   * Deblur only `box` (a preview): the box plus surrounding context is processed, the box is
+   * returned. Tile boxes are in full-image coordinates, clipped to the box.
+   */
+  async deblurRegion(
+    image: PixelBuffer,
+    box: Box,
+    settings: DeblurSettings,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ image: PixelBuffer; box: Box; tiles: TileReport[] }> {
+    checkPixelBuffer(image)
+    checkBox(image, box)
+    const { manifest } = this.model
+    // context of two blend overlaps keeps the model's view at the box edges like a full run's
+    const context = 2 * Math.ceil(manifest.tile.overlap / (settings.upscale ?? manifest.upscale.factor))
+    const x0 = Math.max(0, box.x - context)
+    const y0 = Math.max(0, box.y - context)
+    const outer = {
+      x: x0,
+      y: y0,
+      width: Math.min(image.width, box.x + box.width + context) - x0,
+      height: Math.min(image.height, box.y + box.height + context) - y0,
+    }
+    const result = await this.deblur(cropPixels(image, outer), settings, options.signal ? { signal: options.signal } : {})
+    const inner = { x: box.x - outer.x, y: box.y - outer.y, width: box.width, height: box.height }
+    const tiles = result.tiles.flatMap((t) => {
+      const x = Math.max(t.box.x + outer.x, box.x)
+      const y = Math.max(t.box.y + outer.y, box.y)
+      const right = Math.min(t.box.x + outer.x + t.box.width, box.x + box.width)
+      const bottom = Math.min(t.box.y + outer.y + t.box.height, box.y + box.height)
+      return right > x && bottom > y ? [{ ...t, box: { x, y, width: right - x, height: bottom - y } }] : []
+    })
+    return { image: cropPixels(result.image, inner), box: { ...box }, tiles }
+  }
+
+  /** Release every ONNX session; the engine refuses work afterwards. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return
+    this.#disposed = true
+    await this.#queue
+    await this.#sessions.release()
+  }
+}
