@@ -1,0 +1,11 @@
+/** Photo I/O with sharp: decode, encode, previews, formats and errors. */
+export { OUTPUT_FORMATS, extensionFor, formatFromPath, isSupportedPhotoPath } from './formats.ts'
+export type { OutputFormat } from './formats.ts'
+export { PHOTO_ERROR_CODES, PhotoError } from './photo-error.ts'
+export type { PhotoErrorCode } from './photo-error.ts'
+export type { PhotoMetadata } from './photo-metadata.ts'
+export { DEFAULT_PIXEL_LIMIT, decodePhoto } from './decode-photo.ts'
+export type { DecodedPhoto, DecodeOptions } from './decode-photo.ts'
+export { encodePhoto } from './encode-photo.ts'
+export type { EncodeOptions } from './encode-photo.ts'
+export { renderPreview } from './render-preview.ts'
