@@ -27,11 +27,10 @@ const dir = mkdtempSync(join(tmpdir(), 'fidediff-bench-'))
 try {
   // a photo-like test card: smooth gradients plus fine texture, 3:2 like a camera frame
   const input = join(dir, 'input.jpg')
-  const noise = await sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+  await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
     .blur(1.2)
     .jpeg({ quality: 92 })
-    .toBuffer()
-  await sharp(noise).jpeg({ quality: 92 }).toFile(input)
+    .toFile(input)
 
   const model = await loadModel(values.model!)
   const engine = await DeblurEngine.open(model, {

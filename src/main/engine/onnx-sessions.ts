@@ -30,12 +30,16 @@ export function providerPreference(platform: string = process.platform): Provide
   return PREFERENCE[platform] ?? ['cpu']
 }
 
-/** Providers onnxruntime-node lists as supported on this platform (CUDA may still need `npm run gpu:install`). */
+/**
+ * Providers that can run here: those onnxruntime-node supports on this platform, less CUDA
+ * while its libraries are not installed (`npm run gpu:install`).
+ */
 export function availableProviders(): ProviderName[] {
   return ort
     .listSupportedBackends()
     .map((b) => b.name)
     .filter((name): name is ProviderName => PROVIDER_NAMES.has(name))
+    .filter((name) => name !== 'cuda' || hasCudaLibraries())
 }
 
 /**
