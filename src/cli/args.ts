@@ -13,7 +13,7 @@ export interface CliIO {
   isTTY: boolean
 }
 
-export const EXIT = { ok: 0, someFailed: 1, usage: 2 } as const
+export const EXIT = { ok: 0, someFailed: 1, usage: 2, interrupted: 130 } as const
 
 type Options = NonNullable<ParseArgsConfig['options']>
 

@@ -217,7 +217,7 @@ async function runBatch(engine: DeblurEngine, options: BatchOptions, inputs: str
         return EXIT.someFailed
       }
     }
-    if (interrupted) return 130
+    if (interrupted) return EXIT.interrupted
     return failed.length || report.totals.cancelled ? EXIT.someFailed : EXIT.ok
   } finally {
     waiting.abort()
