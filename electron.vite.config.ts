@@ -5,13 +5,19 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { external: ['sharp', 'onnxruntime-node'] },
+      rollupOptions: {
+        // the engine runs in a worker thread (src/main/app/engine-protocol.ts): its own entry
+        input: { index: resolve('src/main/index.ts'), 'engine-worker': resolve('src/main/app/engine-worker.ts') },
+        external: ['sharp', 'onnxruntime-node'],
+      },
     },
   },
   preload: {
     build: {
-      // a sandboxed preload cannot require() chunks: one CommonJS file
-      rollupOptions: { output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+      // SECURITY.md #4: a sandboxed preload can only require('electron') — no chunks, no
+      // node_modules — so it is bundled into one CommonJS file with everything inlined
+      externalizeDeps: false,
+      rollupOptions: { external: ['electron'], output: { format: 'cjs', entryFileNames: '[name].cjs' } },
     },
   },
   renderer: {

@@ -1,0 +1,179 @@
+/**
+ * Everything the editor's IPC commands do, Electron-free: the Electron adapter
+ * (src/main/ipc/register.ts) and the e2e test bridge register these same functions through
+ * handle(). Native dialogs and event delivery come in through `AppCoreContext`.
+ */
+import { extname } from 'node:path'
+import type { DeblurSettings } from '../../shared/domain.ts'
+import type { DeblurOptions, EventName, EventPayloads, ExportFormat } from '../../shared/ipc-contract.ts'
+import type { CommandImpls } from '../ipc/handle.ts'
+import { decodePhoto, encodePhoto, isSupportedPhotoPath } from '../images/index.ts'
+import { EngineHost } from './engine-host.ts'
+import { exportKernelMap, sidecarPath } from './kernel-map-export.ts'
+import { PathGrants } from './path-grants.ts'
+import { PhotoJobs } from './photo-jobs.ts'
+import { PhotoLibrary } from './photo-library.ts'
+import { RecentList } from './recent-list.ts'
+import { SettingsStore } from './settings-store.ts'
+
+export interface Dialogs {
+  openPhoto(): Promise<string | null>
+  savePhoto(suggestedName: string, format: ExportFormat): Promise<string | null>
+  saveKernelMap(suggestedName: string): Promise<string | null>
+}
+
+export interface AppCoreContext {
+  userDataDir: string
+  version: string
+  platform: string
+  dialogs: Dialogs
+  emit<E extends EventName>(event: E, payload: EventPayloads[E]): void
+  modelDirs?: string[]
+  threads?: number
+  /** the built app's bundled engine worker (out/main/engine-worker.js) */
+  engineWorker?: URL
+}
+
+/** The engine's settings from the editor's controls (seed §A: ×2 off = upscale 1). */
+export function deblurSettingsFrom(options: DeblurOptions): DeblurSettings {
+  const settings: DeblurSettings = { t: options.t, tOffset: options.tOffset }
+  if (options.tileSize !== null) settings.tile = options.tileSize
+  if (!options.upscale2x) settings.upscale = 1
+  return settings
+}
+
+export type AppCore = Awaited<ReturnType<typeof createAppCore>>
+
+export async function createAppCore(ctx: AppCoreContext) {
+  const settings = new SettingsStore(ctx.userDataDir)
+  const recent = new RecentList(ctx.userDataDir)
+  const grants = new PathGrants()
+  const library = new PhotoLibrary()
+  const engines = new EngineHost({ modelDirs: ctx.modelDirs, threads: ctx.threads, workerEntry: ctx.engineWorker })
+  const jobs = new PhotoJobs({
+    progress: (e) => ctx.emit('job:progress', e),
+    finished: (e) => ctx.emit('job:finished', e),
+  })
+  await settings.load()
+  // SECURITY.md "Beyond Electron": the recent list is one of the three ways a path is granted
+  for (const entry of await recent.load()) grants.grantRead(entry.path, 'recent')
+
+  async function openGranted(path: string) {
+    const file = grants.requireRead(path)
+    const decoded = await decodePhoto(file)
+    const photo = library.add(decoded)
+    await recent.add(file)
+    return photo.info
+  }
+
+  const impls: CommandImpls = {
+    'app:info': async () => ({ version: ctx.version, platform: ctx.platform, ...(await engines.status(settings.current.provider)) }),
+    'settings:get': async () => settings.current,
+    'settings:update': async (patch) => settings.update(patch),
+    'recent:list': async () => recent.entries,
+    'recent:clear': async () => {
+      for (const entry of recent.entries) grants.revokeRead(entry.path)
+      return recent.clear()
+    },
+    'dialog:openPhoto': async () => {
+      const path = await ctx.dialogs.openPhoto()
+      return path === null ? null : grants.grantRead(path, 'dialog')
+    },
+    'dialog:exportPhoto': async ({ suggestedName, format }) => {
+      const path = await ctx.dialogs.savePhoto(suggestedName, format)
+      return path === null ? null : grants.grantWrite(path)
+    },
+    'dialog:exportKernelMap': async ({ suggestedName }) => {
+      const chosen = await ctx.dialogs.saveKernelMap(suggestedName)
+      if (chosen === null) return null
+      const path = extname(chosen).toLowerCase() === '.png' ? chosen : `${chosen}.png`
+      grants.grantWrite(sidecarPath(path))
+      return grants.grantWrite(path)
+    },
+    'photo:open': async ({ path }) => openGranted(path),
+    'photo:openDropped': async ({ path }) => {
+      // the preload derived this path from a real dropped File (webUtils.getPathForFile)
+      grants.grantRead(path, 'drop')
+      return openGranted(path)
+    },
+    'photo:close': async ({ token }) => {
+      jobs.cancelAll(token)
+      return library.close(token)
+    },
+    'photo:analyze': async ({ token, grid }) => {
+      const photo = library.get(token)
+      const engine = await engines.engine(settings.current.provider)
+      const jobId = jobs.start(token, 'analyze', async (signal, onProgress) => {
+        const analysis = await engine.analyze(photo.decoded.pixels, { signal, onProgress, grid })
+        library.setAnalysis(token, analysis)
+        return { kind: 'analyze', analysis }
+      })
+      return { jobId }
+    },
+    'photo:deblur': async ({ token, options }) => {
+      const photo = library.get(token)
+      const engine = await engines.engine(settings.current.provider)
+      const jobId = jobs.start(token, 'deblur', async (signal, onProgress) => {
+        const r = await engine.deblur(photo.decoded.pixels, deblurSettingsFrom(options), { signal, onProgress })
+        const version = library.setResult(token, r.image, r.analysis)
+        return { kind: 'deblur', analysis: r.analysis, tiles: r.tiles, provider: r.provider, elapsedMs: r.elapsedMs, version }
+      })
+      return { jobId }
+    },
+    'photo:deblurRegion': async ({ token, box, options }) => {
+      const photo = library.get(token)
+      const { width, height } = photo.info
+      if (box.x + box.width > width || box.y + box.height > height)
+        throw new Error(`${photo.info.name}: the selected rectangle reaches outside the ${width}×${height} photo`)
+      const engine = await engines.engine(settings.current.provider)
+      const jobId = jobs.start(token, 'region', async (signal) => {
+        const started = performance.now()
+        const r = await engine.deblurRegion(photo.decoded.pixels, box, deblurSettingsFrom(options), { signal })
+        const version = library.setRegion(token, r.box, r.image)
+        return { kind: 'region', box: r.box, tiles: r.tiles, elapsedMs: performance.now() - started, version }
+      })
+      return { jobId }
+    },
+    'job:cancel': async ({ jobId }) => jobs.cancel(jobId),
+    'photo:export': async ({ token, path, format, quality, keepMetadata }) => {
+      const target = grants.requireWrite(path)
+      const photo = library.get(token)
+      if (!photo.result) throw new Error(`${photo.info.name}: nothing to export yet — deblur the photo first`)
+      await encodePhoto(photo.result, photo.decoded.metadata, target, {
+        format,
+        quality,
+        keepMetadata,
+        inputPaths: [photo.info.path],
+      })
+      return { path: target }
+    },
+    'kernelMap:export': async ({ token, path }) => {
+      const target = grants.requireWrite(path)
+      grants.requireWrite(sidecarPath(target))
+      const photo = library.get(token)
+      if (!photo.analysis) throw new Error(`${photo.info.name}: no kernel map yet — deblur or analyse the photo first`)
+      return exportKernelMap(photo.analysis, photo.info.path, target)
+    },
+  }
+
+  return {
+    impls,
+    library,
+    jobs,
+    grants,
+    settings,
+    recent,
+    engines,
+    /** Photos passed on the command line (first or second instance): grant and ask the editor to open them. */
+    openFromCommandLine(paths: string[]): string[] {
+      const accepted = paths.filter((p) => isSupportedPhotoPath(p))
+      for (const p of accepted) ctx.emit('photo:openRequested', { path: grants.grantRead(p, 'command-line') })
+      return accepted
+    },
+    async dispose(): Promise<void> {
+      jobs.cancelAll()
+      await jobs.idle()
+      await engines.dispose()
+    },
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The one typed IPC contract (STYLE.md habit 2): command channel → request schema → response
+ * type, event channel → payload type. Main registers every handler from `commands` through
+ * handle(); the preload builds window.api from src/shared/ipc-channels.ts; the renderer sees
+ * the `Api` type below. Plain data only: everything here is structured-clone safe.
+ */
+import { z } from 'zod'
+import { PROVIDER_CHOICES } from './domain.ts'
+import type { Box, DeblurProgress, PhotoAnalysis, ProviderName, TileReport } from './domain.ts'
+import type { COMMAND_METHODS, EVENT_METHODS, DROP_CHANNEL, MenuCommand } from './ipc-channels.ts'
+
+import { EXPORT_FORMATS } from './editor-defaults.ts'
+
+export { EXPORT_FORMATS, DEFAULT_SETTINGS, type ExportFormat } from './editor-defaults.ts'
+
+const overlaySchema = z.object({
+  visible: z.boolean(),
+  opacity: z.number().min(0).max(1),
+})
+
+/** Everything the user can set and expects to find again after a restart. */
+export const settingsSchema = z.object({
+  provider: z.enum(PROVIDER_CHOICES),
+  /** 'auto' = predicted t̂ per tile; a number = the user's fixed t */
+  t: z.union([z.literal('auto'), z.number().int().min(0).max(999)]),
+  /** seed §A: fixed offset that corrects a systematic bias of t̂ */
+  tOffset: z.number().int().min(-300).max(300),
+  /** tile edge in model-input pixels; null = the model's default */
+  tileSize: z.number().int().min(64).max(2048).nullable(),
+  /** seed §A: ×2 upsampling before the VAE (off = faster, less detail) */
+  upscale2x: z.boolean(),
+  overlays: z.object({ heatmap: overlaySchema, kernels: overlaySchema }),
+  export: z.object({
+    format: z.enum(EXPORT_FORMATS),
+    quality: z.number().int().min(1).max(100),
+    keepMetadata: z.boolean(),
+  }),
+})
+export type Settings = z.infer<typeof settingsSchema>
+export const settingsPatchSchema = settingsSchema.partial().strict()
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>
+
+const token = z.string().regex(/^[0-9a-f]{32}$/, 'photo token expected')
+const jobId = z.string().regex(/^job-[0-9]+$/, 'job id expected')
+/** A file path as the OS gives it; whether it may be used is decided by the path grants. */
+const filePath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'path contains a NUL byte')
+const boxSchema = z.object({
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+})
+export const deblurOptionsSchema = settingsSchema.pick({ t: true, tOffset: true, tileSize: true, upscale2x: true })
+export type DeblurOptions = z.infer<typeof deblurOptionsSchema>
+
+export interface ModelInfo {
+  id: string
+  name: string
+  kind: 'fidediff' | 'image-to-image'
+}
+export interface AppInfo {
+  version: string
+  platform: string
+  model: ModelInfo | null
+  /** why a model folder was refused, or why no model is loaded */
+  modelProblems: string[]
+  /** providers this machine's onnxruntime build lists */
+  providers: ProviderName[]
+  /** the provider that actually runs, once the engine is open */
+  activeProvider: ProviderName | null
+  providerNote: string | null
+}
+export interface PhotoInfo {
+  token: string
+  path: string
+  name: string
+  width: number
+  height: number
+  format: string
+  bitDepth: 8 | 16
+  channels: 3 | 4
+  iccDescription: string | null
+  hasExif: boolean
+}
+export interface RecentEntry {
+  path: string
+  name: string
+  openedAt: string
+}
+
+export type JobKind = 'deblur' | 'analyze' | 'region'
+export type JobResult =
+  | { kind: 'deblur'; analysis: PhotoAnalysis | null; tiles: TileReport[]; provider: ProviderName; elapsedMs: number; version: number }
+  | { kind: 'analyze'; analysis: PhotoAnalysis }
+  | { kind: 'region'; box: Box; tiles: TileReport[]; elapsedMs: number; version: number }
+export interface JobProgressEvent {
+  jobId: string
+  token: string
+  kind: JobKind
+  progress: DeblurProgress
+}
+/** Exactly one per job (STYLE.md habit 3). */
+export type JobFinishedEvent = { jobId: string; token: string; kind: JobKind } & (
+  | { status: 'done'; result: JobResult }
+  | { status: 'cancelled' }
+  | { status: 'failed'; error: string }
+)
+
+/** A command: its request schema and (type-only) response. */
+interface Command<Req extends z.ZodType, Res> {
+  request: Req
+  response: (value: Res) => Res
+}
+function command<Res>() {
+  return <Req extends z.ZodType>(request: Req): Command<Req, Res> => ({ request, response: (v) => v })
+}
+const none = z.undefined()
+
+export const commands = {
+  'app:info': command<AppInfo>()(none),
+  'settings:get': command<Settings>()(none),
+  'settings:update': command<Settings>()(settingsPatchSchema),
+  'recent:list': command<RecentEntry[]>()(none),
+  'recent:clear': command<RecentEntry[]>()(none),
+  'dialog:openPhoto': command<string | null>()(none),
+  'dialog:exportPhoto': command<string | null>()(z.object({ suggestedName: z.string().min(1).max(255), format: z.enum(EXPORT_FORMATS) })),
+  'dialog:exportKernelMap': command<string | null>()(z.object({ suggestedName: z.string().min(1).max(255) })),
+  'photo:open': command<PhotoInfo>()(z.object({ path: filePath })),
+  'photo:openDropped': command<PhotoInfo>()(z.object({ path: filePath })),
+  'photo:close': command<boolean>()(z.object({ token })),
+  'photo:analyze': command<{ jobId: string }>()(z.object({ token, grid: z.number().int().min(1).max(64).optional() })),
+  'photo:deblur': command<{ jobId: string }>()(z.object({ token, options: deblurOptionsSchema })),
+  'photo:deblurRegion': command<{ jobId: string }>()(z.object({ token, box: boxSchema, options: deblurOptionsSchema })),
+  'job:cancel': command<boolean>()(z.object({ jobId })),
+  'photo:export': command<{ path: string }>()(
+    z.object({
+      token,
+      path: filePath,
+      format: z.enum(EXPORT_FORMATS),
+      quality: z.number().int().min(1).max(100),
+      keepMetadata: z.boolean(),
+    }),
+  ),
+  'kernelMap:export': command<{ png: string; json: string }>()(z.object({ token, path: filePath })),
+} as const
+
+export type CommandName = keyof typeof commands
+export type CommandRequest<C extends CommandName> = z.infer<(typeof commands)[C]['request']>
+export type CommandResponse<C extends CommandName> = ReturnType<(typeof commands)[C]['response']>
+
+export interface EventPayloads {
+  'job:progress': JobProgressEvent
+  'job:finished': JobFinishedEvent
+  'menu:command': MenuCommand
+  'photo:openRequested': { path: string }
+}
+export type EventName = keyof EventPayloads
+
+type CommandFn<C extends CommandName> =
+  CommandRequest<C> extends undefined ? () => Promise<CommandResponse<C>> : (request: CommandRequest<C>) => Promise<CommandResponse<C>>
+
+/** What window.api offers the renderer: named functions only (SECURITY.md #20). */
+export type Api = { [M in keyof typeof COMMAND_METHODS]: CommandFn<(typeof COMMAND_METHODS)[M]> } & {
+  [M in keyof typeof EVENT_METHODS]: (listener: (payload: EventPayloads[(typeof EVENT_METHODS)[M]]) => void) => () => void
+} & {
+  /** `file` is a DOM File; the preload turns it into a path (typed loosely: src/shared has no DOM) */
+  openDroppedFile(file: unknown): Promise<PhotoInfo>
+}
+
+// compile-time checks: the channel allowlist and the contract name the same commands and events
+type Missing<A, B> = Exclude<A, B> extends never ? true : { missing: Exclude<A, B> }
+const channelsMatch: [
+  Missing<(typeof COMMAND_METHODS)[keyof typeof COMMAND_METHODS] | typeof DROP_CHANNEL, CommandName>,
+  Missing<CommandName, (typeof COMMAND_METHODS)[keyof typeof COMMAND_METHODS] | typeof DROP_CHANNEL>,
+  Missing<(typeof EVENT_METHODS)[keyof typeof EVENT_METHODS], EventName>,
+  Missing<EventName, (typeof EVENT_METHODS)[keyof typeof EVENT_METHODS]>,
+] = [true, true, true, true]
+void channelsMatch
