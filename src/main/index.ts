@@ -4,7 +4,7 @@
  * All decisions live in Electron-free modules (window-options, app/*, ipc/handle) so tests
  * check them without Electron; this file only connects them.
  */
-import { app, BrowserWindow, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron'
+import { app, BrowserWindow, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { defaultModelDirs } from './engine/index.ts'
@@ -101,6 +101,8 @@ async function start(): Promise<void> {
     platform: process.platform,
     dialogs: electronDialogs(() => win),
     emit,
+    // SECURITY.md #15: only "show in folder" of a batch's own outputs (src/main/app/batch-jobs.ts)
+    showItemInFolder: (path) => shell.showItemInFolder(path),
     modelDirs: modelDirs(),
     engineWorker: new URL('./engine-worker.js', import.meta.url),
   })

@@ -1,11 +1,11 @@
 /**
  * Builds window.api from the IPC allowlist (SECURITY.md #20): one named function per command,
- * one subscribe function per event, and openDroppedFile, which turns a dropped File into its
- * path here, where page script cannot forge it. No ipcRenderer and no generic invoke/send is
+ * one subscribe function per event, and openDroppedFile / grantDroppedToBatch, which turn
+ * dropped Files into their paths here, where page script cannot forge them. No ipcRenderer and no generic invoke/send is
  * exposed. Bundled as one CommonJS file so it runs in the sandbox (SECURITY.md #4).
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
-import { COMMAND_METHODS, DROP_CHANNEL, EVENT_METHODS, type IpcResult } from '../shared/ipc-channels.ts'
+import { BATCH_DROP_CHANNEL, COMMAND_METHODS, DROP_CHANNEL, EVENT_METHODS, type IpcResult } from '../shared/ipc-channels.ts'
 
 async function invoke(channel: string, payload: unknown): Promise<unknown> {
   const result = (await ipcRenderer.invoke(channel, payload)) as IpcResult<unknown>
@@ -31,6 +31,13 @@ api['openDroppedFile'] = (file: unknown) => {
   const path = file instanceof File ? webUtils.getPathForFile(file) : ''
   if (!path) return Promise.reject(new Error('Only photos dropped from your files can be opened.'))
   return invoke(DROP_CHANNEL, { path })
+}
+
+api['grantDroppedToBatch'] = (files: unknown) => {
+  const list = Array.isArray(files) ? files : []
+  const paths = list.map((f) => (f instanceof File ? webUtils.getPathForFile(f) : ''))
+  if (paths.length === 0 || paths.some((p) => !p)) return Promise.reject(new Error('Only folders and photos dropped from your files can be added.'))
+  return invoke(BATCH_DROP_CHANNEL, { paths })
 }
 
 contextBridge.exposeInMainWorld('api', Object.freeze(api))

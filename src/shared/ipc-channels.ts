@@ -22,6 +22,16 @@ export const COMMAND_METHODS = {
   cancelJob: 'job:cancel',
   exportPhoto: 'photo:export',
   exportKernelMap: 'kernelMap:export',
+  // the Batch panel (issue 5 §5)
+  chooseBatchFolders: 'dialog:batchFolders',
+  chooseBatchOutputFolder: 'dialog:batchOutput',
+  createBatch: 'batch:create',
+  addToBatch: 'batch:add',
+  startBatch: 'batch:start',
+  pauseBatch: 'batch:pause',
+  resumeBatch: 'batch:resume',
+  cancelBatch: 'batch:cancel',
+  showBatchOutput: 'batch:showOutput',
 } as const
 
 /**
@@ -29,6 +39,8 @@ export const COMMAND_METHODS = {
  * webUtils.getPathForFile in the preload, never from page script (SECURITY.md "Beyond Electron").
  */
 export const DROP_CHANNEL = 'photo:openDropped' as const
+/** Same for folders and photos dropped on the Batch panel: the preload turns them into paths. */
+export const BATCH_DROP_CHANNEL = 'batch:grantDropped' as const
 
 /** api listener name → event channel (main → renderer). */
 export const EVENT_METHODS = {
@@ -36,14 +48,20 @@ export const EVENT_METHODS = {
   onJobFinished: 'job:finished',
   onMenuCommand: 'menu:command',
   onOpenRequested: 'photo:openRequested',
+  onBatchFile: 'batch:file',
+  onBatchFileProgress: 'batch:fileProgress',
+  onBatchProgress: 'batch:progress',
+  onBatchPaused: 'batch:paused',
+  onBatchResumed: 'batch:resumed',
+  onBatchFinished: 'batch:finished',
 } as const
 
 export type CommandMethod = keyof typeof COMMAND_METHODS
-export type CommandChannel = (typeof COMMAND_METHODS)[CommandMethod] | typeof DROP_CHANNEL
+export type CommandChannel = (typeof COMMAND_METHODS)[CommandMethod] | typeof DROP_CHANNEL | typeof BATCH_DROP_CHANNEL
 export type EventMethod = keyof typeof EVENT_METHODS
 export type EventChannel = (typeof EVENT_METHODS)[EventMethod]
 
-export const COMMAND_CHANNELS = [...Object.values(COMMAND_METHODS), DROP_CHANNEL] as readonly CommandChannel[]
+export const COMMAND_CHANNELS = [...Object.values(COMMAND_METHODS), DROP_CHANNEL, BATCH_DROP_CHANNEL] as readonly CommandChannel[]
 export const EVENT_CHANNELS = Object.values(EVENT_METHODS) as readonly EventChannel[]
 
 /** Every response crosses IPC as a result, so the renderer gets the readable message, not Electron's wrapper. */

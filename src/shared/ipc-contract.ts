@@ -7,7 +7,8 @@
 import { z } from 'zod'
 import { PROVIDER_CHOICES } from './domain.ts'
 import type { Box, DeblurProgress, PhotoAnalysis, ProviderName, TileReport } from './domain.ts'
-import type { COMMAND_METHODS, EVENT_METHODS, DROP_CHANNEL, MenuCommand } from './ipc-channels.ts'
+import type { BATCH_DROP_CHANNEL, COMMAND_METHODS, EVENT_METHODS, DROP_CHANNEL, MenuCommand } from './ipc-channels.ts'
+import { COLLISION_POLICIES, type BatchFileState, type BatchProgress, type PauseReason } from './batch.ts'
 
 import { EXPORT_FORMATS } from './editor-defaults.ts'
 
@@ -106,6 +107,48 @@ export type JobFinishedEvent = { jobId: string; token: string; kind: JobKind } &
   | { status: 'failed'; error: string }
 )
 
+/**
+ * The Batch panel's output options. Only their shape is checked here; the queue's own rules
+ * (quality range, the name template's fields) are applied by parseBatchOptions in main, the
+ * same function that checks the CLI's flags.
+ */
+export const batchOutputSchema = z
+  .object({
+    dir: filePath.nullable(),
+    format: z.enum(['same', ...EXPORT_FORMATS]),
+    quality: z.number().int().optional(),
+    bitDepth: z.union([z.literal(8), z.literal(16)]).optional(),
+    nameTemplate: z.string().min(1).max(255),
+    collision: z.enum(COLLISION_POLICIES),
+    keepMetadata: z.boolean(),
+    kernelMap: z.boolean(),
+  })
+  .strict()
+const batchId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'batch id expected')
+/** files and folders; 1000 at most per call (a drop of a whole disk's top level still fits) */
+const pathList = z.array(filePath).min(1).max(1000)
+
+export interface BatchAddResult {
+  /** photos queued by this call */
+  added: number
+  /** paths that could not be read (they are also in the queue as failed files) */
+  problems: { path: string; reason: string }[]
+}
+export interface BatchFileProgressEvent {
+  batchId: string
+  index: number
+  done: number
+  total: number
+  elapsedMs: number
+  etaMs: number
+}
+/** Exactly one per batch. */
+export interface BatchFinishedEvent {
+  batchId: string
+  outcome: 'completed' | 'cancelled'
+  progress: BatchProgress
+}
+
 /** A command: its request schema and (type-only) response. */
 interface Command<Req extends z.ZodType, Res> {
   request: Req
@@ -142,6 +185,17 @@ export const commands = {
     }),
   ),
   'kernelMap:export': command<{ png: string; json: string }>()(z.object({ token, path: filePath })),
+  'dialog:batchFolders': command<string[]>()(none),
+  'dialog:batchOutput': command<string | null>()(none),
+  'batch:grantDropped': command<string[]>()(z.object({ paths: pathList })),
+  'batch:create': command<{ batchId: string }>()(z.object({ output: batchOutputSchema, recursive: z.boolean(), deblur: deblurOptionsSchema })),
+  'batch:add': command<BatchAddResult>()(z.object({ batchId, paths: pathList })),
+  'batch:start': command<boolean>()(z.object({ batchId })),
+  'batch:pause': command<boolean>()(z.object({ batchId })),
+  'batch:resume': command<boolean>()(z.object({ batchId })),
+  'batch:cancel': command<boolean>()(z.object({ batchId })),
+  /** shows the output folder in the file manager; returns the path shown */
+  'batch:showOutput': command<string>()(z.object({ batchId })),
 } as const
 
 export type CommandName = keyof typeof commands
@@ -153,6 +207,13 @@ export interface EventPayloads {
   'job:finished': JobFinishedEvent
   'menu:command': MenuCommand
   'photo:openRequested': { path: string }
+  /** a file was queued, started or reached its final status (exactly one final per file) */
+  'batch:file': { batchId: string; file: BatchFileState }
+  'batch:fileProgress': BatchFileProgressEvent
+  'batch:progress': BatchProgress
+  'batch:paused': { batchId: string; reason: PauseReason; message: string }
+  'batch:resumed': { batchId: string }
+  'batch:finished': BatchFinishedEvent
 }
 export type EventName = keyof EventPayloads
 
@@ -165,13 +226,15 @@ export type Api = { [M in keyof typeof COMMAND_METHODS]: CommandFn<(typeof COMMA
 } & {
   /** `file` is a DOM File; the preload turns it into a path (typed loosely: src/shared has no DOM) */
   openDroppedFile(file: unknown): Promise<PhotoInfo>
+  /** dropped DOM Files (folders or photos) → their paths, granted for a batch */
+  grantDroppedToBatch(files: readonly unknown[]): Promise<string[]>
 }
 
 // compile-time checks: the channel allowlist and the contract name the same commands and events
 type Missing<A, B> = Exclude<A, B> extends never ? true : { missing: Exclude<A, B> }
 const channelsMatch: [
-  Missing<(typeof COMMAND_METHODS)[keyof typeof COMMAND_METHODS] | typeof DROP_CHANNEL, CommandName>,
-  Missing<CommandName, (typeof COMMAND_METHODS)[keyof typeof COMMAND_METHODS] | typeof DROP_CHANNEL>,
+  Missing<(typeof COMMAND_METHODS)[keyof typeof COMMAND_METHODS] | typeof DROP_CHANNEL | typeof BATCH_DROP_CHANNEL, CommandName>,
+  Missing<CommandName, (typeof COMMAND_METHODS)[keyof typeof COMMAND_METHODS] | typeof DROP_CHANNEL | typeof BATCH_DROP_CHANNEL>,
   Missing<(typeof EVENT_METHODS)[keyof typeof EVENT_METHODS], EventName>,
   Missing<EventName, (typeof EVENT_METHODS)[keyof typeof EVENT_METHODS]>,
 ] = [true, true, true, true]

@@ -37,8 +37,10 @@ export async function makeShakyJpeg(path: string, width: number, height: number)
 export interface CoreHarness {
   dir: string
   core: AppCore
-  /** what the next open/save dialog returns */
-  dialog: { open: string | null; save: string | null }
+  /** what the next open/save/folder dialog returns */
+  dialog: { open: string | null; save: string | null; folders: string[]; outputFolder: string | null }
+  /** paths the app asked the file manager to show */
+  shown: string[]
   events: { [E in EventName]?: EventPayloads[E][] }
   /** set by the e2e test to forward events to the page */
   forward: ((event: EventName, payload: unknown) => void) | null
@@ -50,7 +52,8 @@ export async function startCore(): Promise<CoreHarness> {
   const harness: CoreHarness = {
     dir,
     core: null as unknown as AppCore,
-    dialog: { open: null, save: null },
+    dialog: { open: null, save: null, folders: [], outputFolder: null },
+    shown: [],
     events: {},
     forward: null,
     close: async () => {
@@ -66,7 +69,10 @@ export async function startCore(): Promise<CoreHarness> {
       openPhoto: async () => harness.dialog.open,
       savePhoto: async () => harness.dialog.save,
       saveKernelMap: async () => harness.dialog.save,
+      chooseFolders: async () => harness.dialog.folders,
+      chooseOutputFolder: async () => harness.dialog.outputFolder,
     },
+    showItemInFolder: (path) => void harness.shown.push(path),
     emit: (event, payload) => {
       ;(harness.events[event] ??= [] as never[]).push(payload as never)
       harness.forward?.(event, payload)

@@ -227,10 +227,13 @@ describe('the editor, driven in Chromium against the real engine', () => {
     h.dialog.save = map
     await page.getByTestId('export-kernel-map').click()
     await page.getByTestId('notice').filter({ hasText: 'Kernel map written' }).waitFor()
-    const json = JSON.parse(await readFile(join(h.dir, 'shaky_kernel-map.json'), 'utf8')) as { regions: { tHat: number; kernel: { taps: number[] } }[] }
+    // the same sidecar format a batch writes (src/main/jobs/kernel-map.ts)
+    const json = JSON.parse(await readFile(join(h.dir, 'shaky_kernel-map.json'), 'utf8')) as { schema: string; kernelSize: number; regions: { tHat: number; kernel: number[] }[] }
     const a = currentAnalysis()
+    expect(json.schema).toBe('fidediff-kernel-map/1')
     expect(json.regions.map((r) => r.tHat)).toEqual(a.regions.map((r) => r.tHat))
-    expect(json.regions[0]!.kernel.taps).toHaveLength(361)
+    expect(json.kernelSize).toBe(19)
+    expect(json.regions[0]!.kernel).toHaveLength(361)
     expect((await sharp(map).metadata()).format).toBe('png')
     await shot('06-exported')
   })

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { serveAppRequest } from '../../src/main/app/app-routes.ts'
 import { guardAll } from '../../src/main/ipc/handle.ts'
-import { COMMAND_METHODS, DROP_CHANNEL, EVENT_METHODS } from '../../src/shared/ipc-channels.ts'
+import { BATCH_DROP_CHANNEL, COMMAND_METHODS, DROP_CHANNEL, EVENT_METHODS } from '../../src/shared/ipc-channels.ts'
 import type { CommandName } from '../../src/shared/ipc-contract.ts'
 import type { CoreHarness } from './app-fixtures.ts'
 
@@ -48,6 +48,7 @@ interface BridgeConfig {
   commands: Record<string, string>
   events: Record<string, string>
   drop: string
+  batchDrop: string
   dropDir: string
 }
 type Result = { ok: true; value: unknown } | { ok: false; error: string }
@@ -73,6 +74,7 @@ function bridge(config: BridgeConfig): void {
     }
   // the preload asks Electron for a dropped File's path; here dropped files come from dropDir
   api['openDroppedFile'] = (file: { name: string }) => invoke(config.drop, { path: `${config.dropDir}/${file.name}` })
+  api['grantDroppedToBatch'] = (files: { name: string }[]) => invoke(config.batchDrop, { paths: files.map((f) => `${config.dropDir}/${f.name}`) })
   g['api'] = Object.freeze(api)
   g['__fidediffEmit'] = (channel: string, payload: unknown) => listeners.get(channel)?.forEach((l) => l(payload))
 }
@@ -105,7 +107,7 @@ export async function openEditorPage(h: CoreHarness, dropDir: string): Promise<P
     if (!handler) return { ok: false, error: `unknown channel ${channel}` }
     return handler({ webContentsId: 1, frameUrl: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() }, payload)
   })
-  await page.addInitScript(bridge, { commands: COMMAND_METHODS, events: EVENT_METHODS, drop: DROP_CHANNEL, dropDir } satisfies BridgeConfig)
+  await page.addInitScript(bridge, { commands: COMMAND_METHODS, events: EVENT_METHODS, drop: DROP_CHANNEL, batchDrop: BATCH_DROP_CHANNEL, dropDir } satisfies BridgeConfig)
   // events go to the page one after another, in the order main sent them
   let chain = Promise.resolve()
   h.forward = (event, payload) => {

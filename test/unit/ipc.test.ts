@@ -17,7 +17,10 @@ describe('the IPC contract', () => {
     expect(new Set(COMMAND_CHANNELS)).toEqual(new Set(Object.keys(commands)))
     expect(COMMAND_CHANNELS).toContain(DROP_CHANNEL)
     expect(new Set(Object.values(COMMAND_METHODS)).size).toBe(Object.values(COMMAND_METHODS).length)
-    expect(EVENT_CHANNELS).toEqual(['job:progress', 'job:finished', 'menu:command', 'photo:openRequested'])
+    expect(EVENT_CHANNELS).toEqual([
+      'job:progress', 'job:finished', 'menu:command', 'photo:openRequested',
+      'batch:file', 'batch:fileProgress', 'batch:progress', 'batch:paused', 'batch:resumed', 'batch:finished',
+    ])
   })
 })
 
@@ -97,8 +100,11 @@ describe('file paths are only used when the user granted them', () => {
         openPhoto: async () => chosen,
         savePhoto: async () => chosen,
         saveKernelMap: async () => chosen,
+        chooseFolders: async () => [],
+        chooseOutputFolder: async () => null,
       },
       emit: () => {},
+      showItemInFolder: () => {},
       modelDirs: [resolve('test/fixtures/models')],
     })
     guarded = guardAll(core.impls, policy)
@@ -155,8 +161,12 @@ describe('file paths are only used when the user granted them', () => {
       userDataDir: join(dir, 'user-data'),
       version: '0',
       platform: process.platform,
-      dialogs: { openPhoto: async () => null, savePhoto: async () => null, saveKernelMap: async () => null },
+      dialogs: {
+        openPhoto: async () => null, savePhoto: async () => null, saveKernelMap: async () => null,
+        chooseFolders: async () => [], chooseOutputFolder: async () => null,
+      },
       emit: () => {},
+      showItemInFolder: () => {},
       modelDirs: [resolve('test/fixtures/models')],
     })
     const g = guardAll(again.impls, policy)

@@ -123,7 +123,7 @@ describe('the preload (SECURITY.md #4, #20)', () => {
     expect(Object.keys(exposed)).toEqual(['api'])
     const api = exposed['api'] as Record<string, unknown>
     expect(Object.isFrozen(api)).toBe(true)
-    const expected = [...Object.keys(COMMAND_METHODS), ...Object.keys(EVENT_METHODS), 'openDroppedFile']
+    const expected = [...Object.keys(COMMAND_METHODS), ...Object.keys(EVENT_METHODS), 'openDroppedFile', 'grantDroppedToBatch']
     expect(Object.keys(api).sort()).toEqual(expected.sort())
     for (const value of Object.values(api)) expect(typeof value).toBe('function')
     // each function talks to its own channel only, and errors arrive as readable Errors
@@ -131,6 +131,7 @@ describe('the preload (SECURITY.md #4, #20)', () => {
     expect(invoked).toEqual([['photo:open', { path: '/x.jpg' }]])
     // a File the page made up (no path on disk) is refused before anything is sent
     await expect((api['openDroppedFile'] as (f: unknown) => Promise<unknown>)({ name: 'x.jpg' })).rejects.toThrow('dropped')
+    await expect((api['grantDroppedToBatch'] as (f: unknown) => Promise<unknown>)([{ name: 'shoot' }])).rejects.toThrow('dropped')
     expect(invoked).toHaveLength(1)
   })
 

@@ -8,6 +8,7 @@ import type { DeblurSettings } from '../../shared/domain.ts'
 import type { DeblurOptions, EventName, EventPayloads, ExportFormat } from '../../shared/ipc-contract.ts'
 import type { CommandImpls } from '../ipc/handle.ts'
 import { decodePhoto, encodePhoto, isSupportedPhotoPath } from '../images/index.ts'
+import { BatchJobs, type FolderDialogs } from './batch-jobs.ts'
 import { EngineHost } from './engine-host.ts'
 import { exportKernelMap, sidecarPath } from './kernel-map-export.ts'
 import { PathGrants } from './path-grants.ts'
@@ -16,7 +17,7 @@ import { PhotoLibrary } from './photo-library.ts'
 import { RecentList } from './recent-list.ts'
 import { SettingsStore } from './settings-store.ts'
 
-export interface Dialogs {
+export interface Dialogs extends FolderDialogs {
   openPhoto(): Promise<string | null>
   savePhoto(suggestedName: string, format: ExportFormat): Promise<string | null>
   saveKernelMap(suggestedName: string): Promise<string | null>
@@ -28,6 +29,8 @@ export interface AppCoreContext {
   platform: string
   dialogs: Dialogs
   emit<E extends EventName>(event: E, payload: EventPayloads[E]): void
+  /** "Open output folder" of the Batch panel (shell.showItemInFolder in Electron) */
+  showItemInFolder(path: string): void
   modelDirs?: string[]
   threads?: number
   /** the built app's bundled engine worker (out/main/engine-worker.js) */
@@ -53,6 +56,14 @@ export async function createAppCore(ctx: AppCoreContext) {
   const jobs = new PhotoJobs({
     progress: (e) => ctx.emit('job:progress', e),
     finished: (e) => ctx.emit('job:finished', e),
+  })
+  const batches = new BatchJobs({
+    grants,
+    engines,
+    provider: () => settings.current.provider,
+    dialogs: ctx.dialogs,
+    emit: ctx.emit,
+    showItemInFolder: ctx.showItemInFolder,
   })
   await settings.load()
   // SECURITY.md "Beyond Electron": the recent list is one of the three ways a path is granted
@@ -154,12 +165,24 @@ export async function createAppCore(ctx: AppCoreContext) {
       if (!photo.analysis) throw new Error(`${photo.info.name}: no kernel map yet — deblur or analyse the photo first`)
       return exportKernelMap(photo.analysis, photo.info.path, target)
     },
+    'dialog:batchFolders': async () => batches.chooseFolders(),
+    'dialog:batchOutput': async () => batches.chooseOutputFolder(),
+    'batch:grantDropped': async ({ paths }) => batches.grantDropped(paths),
+    // the batch runs with the editor's deblur controls; its output options are checked by parseBatchOptions
+    'batch:create': async ({ output, recursive, deblur }) => batches.create({ output, recursive, settings: deblurSettingsFrom(deblur) }),
+    'batch:add': async ({ batchId, paths }) => batches.add(batchId, paths),
+    'batch:start': async ({ batchId }) => batches.start(batchId),
+    'batch:pause': async ({ batchId }) => batches.pause(batchId),
+    'batch:resume': async ({ batchId }) => batches.resume(batchId),
+    'batch:cancel': async ({ batchId }) => batches.cancel(batchId),
+    'batch:showOutput': async ({ batchId }) => batches.showOutput(batchId),
   }
 
   return {
     impls,
     library,
     jobs,
+    batches,
     grants,
     settings,
     recent,
@@ -172,7 +195,7 @@ export async function createAppCore(ctx: AppCoreContext) {
     },
     async dispose(): Promise<void> {
       jobs.cancelAll()
-      await jobs.idle()
+      await Promise.all([jobs.idle(), batches.dispose()])
       await engines.dispose()
     },
   }

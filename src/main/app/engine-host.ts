@@ -58,7 +58,7 @@ export class EngineHost {
       if (previous) await (await previous.engine.catch(() => null))?.dispose()
       const model = await this.model()
       if (!model) throw new Error(this.#problems.join('\n'))
-      const engine = await RemoteEngine.open(model.dir, choice, { threads: this.#threads, entry: this.#workerEntry })
+      const engine = await RemoteEngine.open(model, choice, { threads: this.#threads, entry: this.#workerEntry })
       this.#opened = engine
       return engine
     })()

@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Box, DeblurProgress, DeblurSettings, PhotoAnalysis, PixelBuffer, ProviderChoice, ProviderName } from '../../shared/domain.ts'
+import type { LoadedModel } from '../engine/index.ts'
+import type { BatchEngine } from '../jobs/batch-engine.ts'
 import type { DeblurReply, EngineReply, EngineRequest, OpenedReply, RegionReply } from './engine-protocol.ts'
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (p: DeblurProgress) => void }
@@ -25,7 +27,8 @@ function abortError(): Error {
   return Object.assign(new Error('cancelled'), { name: 'AbortError' })
 }
 
-export class RemoteEngine {
+/** A BatchEngine (src/main/jobs/batch-engine.ts): the app's batches run on the worker too. */
+export class RemoteEngine implements BatchEngine {
   readonly #worker: Worker
   readonly #pending = new Map<number, Pending>()
   /** requests in flight, so dispose() lets a running job finish or fail on its own */
@@ -35,18 +38,22 @@ export class RemoteEngine {
   provider: ProviderName = 'cpu'
   providerNote: string | null = null
 
-  private constructor(entry?: URL) {
+  private constructor(
+    /** the model the worker opened (its manifest: names, journal keys, the settings it accepts) */
+    readonly model: LoadedModel,
+    entry?: URL,
+  ) {
     this.#worker = startWorker(entry)
     this.#worker.on('message', (m: EngineReply) => this.#onReply(m))
     this.#worker.on('error', (e) => this.#failAll(e))
     this.#worker.on('exit', (code) => this.#failAll(new Error(`the engine worker stopped (exit code ${code})`)))
   }
 
-  static async open(modelDir: string, provider: ProviderChoice, options: { threads?: number; entry?: URL } = {}): Promise<RemoteEngine> {
+  static async open(model: LoadedModel, provider: ProviderChoice, options: { threads?: number; entry?: URL } = {}): Promise<RemoteEngine> {
     const { threads } = options
-    const engine = new RemoteEngine(options.entry)
+    const engine = new RemoteEngine(model, options.entry)
     try {
-      const opened = (await engine.#call('open', { modelDir, provider, threads })) as OpenedReply
+      const opened = (await engine.#call('open', { modelDir: model.dir, provider, threads })) as OpenedReply
       engine.provider = opened.provider
       engine.providerNote = opened.providerNote
       return engine
@@ -77,7 +84,7 @@ export class RemoteEngine {
   #call<T extends EngineRequest['type']>(
     type: T,
     body: Body<T>,
-    options: { signal?: AbortSignal; onProgress?: (p: DeblurProgress) => void } = {},
+    options: { signal?: AbortSignal; onProgress?: (p: DeblurProgress) => void; transfer?: ArrayBuffer[] } = {},
   ): Promise<unknown> {
     if (this.#exitError) return Promise.reject(this.#exitError)
     if (options.signal?.aborted) return Promise.reject(abortError())
@@ -85,19 +92,24 @@ export class RemoteEngine {
     const request = new Promise<unknown>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, onProgress: options.onProgress })
       options.signal?.addEventListener('abort', () => this.#worker.postMessage({ type: 'cancel', id } satisfies EngineRequest), { once: true })
-      this.#worker.postMessage({ type, id, ...body })
+      this.#worker.postMessage({ type, id, ...body }, options.transfer ?? [])
     })
     this.#inflight.add(request)
     void request.catch(() => undefined).finally(() => this.#inflight.delete(request))
     return request
   }
 
+  /**
+   * `transferInput`: the caller is done with `image` — its buffer moves to the worker instead of
+   * being copied on this thread (it is unusable here afterwards). Shared buffers never move.
+   */
   async deblur(
     image: PixelBuffer,
     settings: DeblurSettings,
-    options: { signal?: AbortSignal; onProgress?: (p: DeblurProgress) => void; grid?: number } = {},
+    options: { signal?: AbortSignal; onProgress?: (p: DeblurProgress) => void; grid?: number; transferInput?: boolean } = {},
   ): Promise<DeblurReply> {
-    return (await this.#call('deblur', { image, settings, grid: options.grid }, options)) as DeblurReply
+    const transfer = options.transferInput ? ownedBuffer(image) : []
+    return (await this.#call('deblur', { image, settings, grid: options.grid }, { ...options, transfer })) as DeblurReply
   }
 
   async analyze(image: PixelBuffer, options: { signal?: AbortSignal; onProgress?: (p: DeblurProgress) => void; grid?: number } = {}): Promise<PhotoAnalysis> {
@@ -113,6 +125,13 @@ export class RemoteEngine {
     if (!this.#exitError) await this.#call('dispose', {}).catch(() => undefined)
     await this.#worker.terminate()
   }
+}
+
+/** The pixel buffer when `pixels` owns all of it (a view into a larger or shared buffer stays put). */
+function ownedBuffer(pixels: PixelBuffer): ArrayBuffer[] {
+  const { data } = pixels
+  const buffer = data.buffer
+  return buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength ? [buffer] : []
 }
 
 /** A copy of `pixels` in shared memory, so the engine worker reads it without another copy. */

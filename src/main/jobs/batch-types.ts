@@ -2,13 +2,14 @@
  * Types of a batch: what the user asked for, the state of each file, and the typed events the
  * app (IPC) and the CLI listen to. Plain data only, so events cross IPC unchanged.
  */
-import type { DeblurSettings, ProviderName } from '../../shared/domain.ts'
+import type { DeblurSettings } from '../../shared/domain.ts'
 import type { OutputFormat } from '../images/index.ts'
 import type { BatchReport } from './batch-report.ts'
+import { COLLISION_POLICIES, FINAL_STATUSES, type BatchFileState, type BatchProgress, type CollisionPolicy, type FileStatus, type PauseReason } from '../../shared/batch.ts'
 
-export const COLLISION_POLICIES = ['skip', 'overwrite', 'number'] as const
-/** What to do when an output name is already taken on disk (never by an input: see output-plan.ts). */
-export type CollisionPolicy = (typeof COLLISION_POLICIES)[number]
+// the plain data that crosses IPC lives in src/shared so the renderer sees the same types
+export { COLLISION_POLICIES, FINAL_STATUSES }
+export type { BatchFileState, BatchProgress, CollisionPolicy, FileStatus, PauseReason }
 
 export type FormatChoice = 'same' | OutputFormat
 
@@ -50,9 +51,6 @@ export interface BatchOptions {
   pixelLimit?: number
 }
 
-export type FileStatus = 'queued' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled'
-export const FINAL_STATUSES: readonly FileStatus[] = ['done', 'failed', 'skipped', 'cancelled']
-
 /** One photo found by expanding the user's files and folders. */
 export interface BatchInput {
   /** absolute path */
@@ -62,42 +60,6 @@ export interface BatchInput {
   /** path relative to the root's folder, with '/' separators (the shard key) */
   relativePath: string
 }
-
-export interface BatchFileState {
-  index: number
-  input: string
-  relativePath: string
-  status: FileStatus
-  output: string | null
-  /** why a file failed or was skipped, in user words; null when done */
-  reason: string | null
-  /** 0..1 of the running file (tiles done / tiles) */
-  progress: number
-  /** time this file took (or has taken so far) in ms */
-  elapsedMs: number
-  provider: ProviderName | null
-  /** mean and max predicted timestep over the tiles; null for image-to-image models */
-  tHatMean: number | null
-  tHatMax: number | null
-  /** finished in an earlier run of the same batch, verified by the journal's hashes */
-  resumed: boolean
-}
-
-export interface BatchProgress {
-  batchId: string
-  total: number
-  /** files in a final state */
-  finished: number
-  counts: Record<FileStatus, number>
-  /** 0..1 over all files, counting the running file's tiles */
-  fraction: number
-  /** running time, pauses excluded */
-  elapsedMs: number
-  /** estimated time left; null until one photo has made progress */
-  etaMs: number | null
-}
-
-export type PauseReason = 'user' | 'no-space'
 
 export interface BatchEvents {
   /** a file was added to the queue (once per file) */

@@ -7,17 +7,16 @@
 import { basename, dirname } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import type { DeblurProgress, ProviderName } from '../../shared/domain.ts'
-import type { DeblurEngine } from '../engine/index.ts'
 import { decodePhoto, encodePhoto, PhotoError } from '../images/index.ts'
-import { removeStaleTemps, writeFileAtomic } from './atomic-file.ts'
+import { removeStaleTemps } from './atomic-file.ts'
+import type { BatchEngine } from './batch-engine.ts'
 import type { BatchInput, BatchOptions, FileStatus } from './batch-types.ts'
 import { reportRow } from './batch-report.ts'
 import { sha256File, type JournalKey, type JournalSet } from './journal.ts'
-import { kernelMapPaths, kernelSidecar, renderKernelMap } from './kernel-map.ts'
+import { kernelMapPaths, writeKernelMap } from './kernel-map.ts'
 import { canonicalPath, outputFormatFor, plannedOutputPath, resolveCollision, templateUses } from './output-plan.ts'
 
-/** What the queue needs of the engine (DeblurEngine satisfies it). */
-export type BatchEngine = Pick<DeblurEngine, 'deblur' | 'model' | 'provider'>
+export type { BatchEngine } from './batch-engine.ts'
 
 export interface PhotoJobContext {
   engine: BatchEngine
@@ -172,14 +171,8 @@ export async function processPhoto(input: BatchInput, ctx: PhotoJobContext): Pro
       ...(bitDepth === undefined ? {} : { bitDepth }),
     })
     if (output.kernelMap && result.analysis) {
-      const paths = kernelMapPaths(target)
-      await removeStaleTemps(paths.png)
-      await encodePhoto(renderKernelMap(result.analysis), { orientation: 1 }, paths.png, { format: 'png', keepMetadata: false, inputPaths: guard })
-      sidecars.push(paths.png)
-      const sidecar = kernelSidecar(result.analysis, result.tiles, { input: input.path, output: target, png: paths.png })
-      await removeStaleTemps(paths.json)
-      await writeFileAtomic(paths.json, JSON.stringify(sidecar) + '\n') // compact: m² taps per region
-      sidecars.push(paths.json)
+      const written = await writeKernelMap(result.analysis, result.tiles, { input: input.path, output: target, ...kernelMapPaths(target) }, guard)
+      sidecars.push(written.png, written.json)
     }
     const done = outcome('done', null, { ...stats, output: target })
     const row = reportRow({

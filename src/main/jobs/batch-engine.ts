@@ -1,0 +1,26 @@
+/**
+ * What a batch needs of an engine: the model it restores with (its manifest names outputs and
+ * keys the journal), the provider that runs, and deblur() with cancel and per-tile progress.
+ * The CLI's DeblurEngine satisfies it on the calling thread; the app's RemoteEngine satisfies it
+ * from the engine worker thread, so a batch in the app never blocks the UI's event loop.
+ */
+import type { DeblurProgress, DeblurSettings, PhotoAnalysis, PixelBuffer, ProviderName, TileReport } from '../../shared/domain.ts'
+import type { ModelManifest } from '../../shared/model-manifest.ts'
+
+export interface BatchDeblurResult {
+  image: PixelBuffer
+  tiles: TileReport[]
+  /** fidediff models: per-region t̂ and kernels (the kernel-map sidecar) */
+  analysis: PhotoAnalysis | null
+  provider: ProviderName
+}
+
+export interface BatchEngine {
+  readonly model: { readonly manifest: ModelManifest }
+  readonly provider: ProviderName
+  deblur(
+    image: PixelBuffer,
+    settings: DeblurSettings,
+    options: { signal?: AbortSignal; onProgress?: (p: DeblurProgress) => void; grid?: number },
+  ): Promise<BatchDeblurResult>
+}
