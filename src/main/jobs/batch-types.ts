@@ -3,32 +3,16 @@
  * app (IPC) and the CLI listen to. Plain data only, so events cross IPC unchanged.
  */
 import type { DeblurSettings } from '../../shared/domain.ts'
-import type { OutputFormat } from '../images/index.ts'
 import type { BatchReport } from './batch-report.ts'
-import { COLLISION_POLICIES, FINAL_STATUSES, type BatchFileState, type BatchProgress, type CollisionPolicy, type FileStatus, type PauseReason } from '../../shared/batch.ts'
+import { COLLISION_POLICIES, FINAL_STATUSES, type BatchFormat, type BatchOutputOptions, type BatchFileState, type BatchProgress, type CollisionPolicy, type FileStatus, type PauseReason } from '../../shared/batch.ts'
 
 // the plain data that crosses IPC lives in src/shared so the renderer sees the same types
 export { COLLISION_POLICIES, FINAL_STATUSES }
 export type { BatchFileState, BatchProgress, CollisionPolicy, FileStatus, PauseReason }
 
-export type FormatChoice = 'same' | OutputFormat
-
-export interface OutputOptions {
-  /** null: each output beside its input; otherwise below this folder, mirroring the input tree */
-  dir: string | null
-  format: FormatChoice
-  /** 1..100; undefined = the format's default */
-  quality?: number
-  /** undefined = the source depth where the format allows it */
-  bitDepth?: 8 | 16
-  /** output file name without extension: {name} {ext} {t} {date} {model} */
-  nameTemplate: string
-  collision: CollisionPolicy
-  /** keep EXIF/ICC/XMP */
-  keepMetadata: boolean
-  /** also write `<output>.kernels.png` and `<output>.kernels.json` (per region t̂ and kernel) */
-  kernelMap: boolean
-}
+/** The queue's output options are the Batch panel's, as plain data (src/shared/batch.ts). */
+export type FormatChoice = BatchFormat
+export type OutputOptions = BatchOutputOptions
 
 export interface Shard {
   /** 1-based */
