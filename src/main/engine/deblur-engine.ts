@@ -12,6 +12,7 @@ import type {
   ProviderName,
   TileReport,
 } from '../../shared/domain.ts'
+import { TENSOR } from '../../shared/model-manifest.ts'
 import { checkPixelBuffer } from './blend-band.ts'
 import type { LoadedModel } from './load-model.ts'
 import { throwIfAborted } from './model-error.ts'
@@ -48,6 +49,22 @@ function checkSettings(model: LoadedModel, s: DeblurSettings): void {
     throw new Error(`${id}: tile must be an integer from 1 to 4096 model pixels, got ${s.tile}`)
   if (s.upscale !== undefined && (!Number.isInteger(s.upscale) || s.upscale < 1 || s.upscale > 4))
     throw new Error(`${id}: upscale must be an integer from 1 to 4, got ${s.upscale}`)
+  // a graph converted for one input size (e.g. MAXIM-3S at 256×256) runs only tiles of that size
+  const fixed = fixedInputSize(model)
+  if (fixed !== null && s.tile !== undefined && s.tile !== fixed)
+    throw new Error(`${id}: this model only runs ${fixed}×${fixed} tiles; leave the tile size at the model's default`)
+  if (fixed !== null && s.upscale !== undefined && s.upscale !== model.manifest.upscale.factor)
+    throw new Error(`${id}: this model runs at ×${model.manifest.upscale.factor} only; its input size is fixed`)
+}
+
+/** The tile edge a model's `image` input is fixed to, or null when its H and W are dynamic. */
+export function fixedInputSize(model: LoadedModel): number | null {
+  for (const stage of model.manifest.stages) {
+    const image = stage.inputs.find((input) => input.name === TENSOR.image)
+    const [, , h, w] = image?.shape ?? []
+    if (typeof h === 'number' && h === w) return h
+  }
+  return null
 }
 
 function checkBox(image: PixelBuffer, box: Box): void {
