@@ -17,7 +17,7 @@ import {
 import { checkBatchSettings } from '../main/jobs/batch-options.ts'
 import { waitForSpace } from '../main/jobs/disk-space.ts'
 import { choiceFlag, EXIT, intFlag, parseCommand, UsageError, type CliIO } from './args.ts'
-import { chooseModel } from './model-choice.ts'
+import { chooseAnalysisModel, chooseModel } from './model-choice.ts'
 
 export const DEBLUR_USAGE = `usage: fidediff deblur <files|folders...> [options]
   --out DIR            write outputs below DIR (mirroring folders) instead of beside each input
@@ -30,6 +30,8 @@ export const DEBLUR_USAGE = `usage: fidediff deblur <files|folders...> [options]
   --t auto|N           timestep: predicted per tile (auto) or fixed   --t-offset N
   --tile N             tile edge in model-input px   --upscale 1|2   --grid N
   --provider P         ${PROVIDER_CHOICES.join('|')}   --threads N   --model DIR|ID
+  --analysis-model DIR|ID  the fidediff model whose t̂ and kernels go with an image-to-image
+                       --model (default: the first fidediff model installed)
   --recursive, -r      include subfolders           --kernel-map   kernel PNG + JSON per photo
   --report FILE        write a report (.json or .csv)  --shard K/N   this machine's share
   --no-resume          ignore the journal of earlier runs of this batch`
@@ -40,7 +42,7 @@ const OPTIONS = {
   tile: { type: 'string' }, upscale: { type: 'string' }, recursive: { type: 'boolean', short: 'r' },
   'skip-existing': { type: 'boolean' }, collision: { type: 'string' }, 'bit-depth': { type: 'string' },
   'no-metadata': { type: 'boolean' }, 'kernel-map': { type: 'boolean' }, report: { type: 'string' },
-  model: { type: 'string' }, threads: { type: 'string' }, shard: { type: 'string' }, grid: { type: 'string' },
+  model: { type: 'string' }, 'analysis-model': { type: 'string' }, threads: { type: 'string' }, shard: { type: 'string' }, grid: { type: 'string' },
   'no-resume': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -140,26 +142,43 @@ export async function runDeblurCommand(argv: string[], io: CliIO): Promise<numbe
   }
 
   let engine: DeblurEngine
+  let analyzer: DeblurEngine | null = null
   try {
     const model = await chooseModel(parsed.values.model)
+    const analysisModel = await chooseAnalysisModel(parsed.values['analysis-model'], model)
+    if (options.output.kernelMap && model.manifest.kind !== 'fidediff' && analysisModel === null)
+      throw new UsageError(
+        `--kernel-map: ${model.manifest.id} is an image-to-image model and the kernel map comes from a fidediff model's estimator, ` +
+          'but none is installed (pass --analysis-model DIR, or leave out --kernel-map)',
+      )
     try {
-      checkBatchSettings(model.manifest, options)
+      checkBatchSettings(model.manifest, options, analysisModel?.manifest ?? null)
     } catch (error) {
       throw new UsageError((error as Error).message)
     }
     const threads = intFlag('threads', parsed.values.threads, 1, 1024)
-    engine = await DeblurEngine.open(model, threads === undefined ? { provider } : { provider, threads })
+    const open = threads === undefined ? { provider } : { provider, threads }
+    engine = await DeblurEngine.open(model, open)
+    try {
+      if (analysisModel) analyzer = await DeblurEngine.open(analysisModel, open)
+    } catch (error) {
+      await engine.dispose()
+      throw error
+    }
   } catch (error) {
     say(io.stderr, `fidediff deblur: ${error instanceof Error ? error.message : String(error)}`)
     return EXIT.usage
   }
   if (engine.providerNote) say(io.stderr, `note: ${engine.providerNote}`)
-  return runBatch(engine, options, parsed.positionals, parsed.values.report, io)
+  if (analyzer) say(io.stderr, `note: restoring with ${engine.model.manifest.id}; t̂ and kernels from ${analyzer.model.manifest.id}`)
+  return runBatch(engine, analyzer, options, parsed.positionals, parsed.values.report, io)
 }
 
-async function runBatch(engine: DeblurEngine, options: BatchOptions, inputs: string[], reportPath: string | undefined, io: CliIO): Promise<number> {
+async function runBatch(
+  engine: DeblurEngine, analyzer: DeblurEngine | null, options: BatchOptions, inputs: string[], reportPath: string | undefined, io: CliIO,
+): Promise<number> {
   const say = (stream: Writable, text: string): void => void stream.write(text + '\n')
-  const queue = new BatchQueue(engine, options)
+  const queue = new BatchQueue(engine, options, { analyzer })
   const started = performance.now()
   const columns = (io.stderr as Writable & { columns?: number }).columns ?? 80
   let current: { name: string; done: number; total: number } | null = null
@@ -223,6 +242,6 @@ async function runBatch(engine: DeblurEngine, options: BatchOptions, inputs: str
     waiting.abort()
     process.off('SIGINT', interrupt)
     process.off('SIGTERM', interrupt)
-    await engine.dispose()
+    await Promise.all([engine.dispose(), analyzer?.dispose()])
   }
 }

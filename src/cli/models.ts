@@ -1,5 +1,6 @@
 /** `fidediff models`: what is installed, and which execution providers this machine offers. */
 import { availableProviders, defaultModelDirs, findModels } from '../main/engine/index.ts'
+import { missingModelHints } from '../shared/model-hints.ts'
 import { parseCommand, EXIT, type CliIO } from './args.ts'
 
 export async function runModelsCommand(argv: string[], io: CliIO): Promise<number> {
@@ -7,8 +8,9 @@ export async function runModelsCommand(argv: string[], io: CliIO): Promise<numbe
   const dirs = defaultModelDirs()
   const { models, problems } = await findModels(dirs)
   const providers = availableProviders()
+  const hints = missingModelHints(models.map((m) => m.manifest.id))
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ dirs, models, problems, providers }, null, 2)}\n`)
+    io.stdout.write(`${JSON.stringify({ dirs, models, problems, providers, hints }, null, 2)}\n`)
     return EXIT.ok
   }
   const out: string[] = [`Model folders: ${dirs.join(', ')}`, '']
@@ -24,6 +26,7 @@ export async function runModelsCommand(argv: string[], io: CliIO): Promise<numbe
     out.push('')
   }
   for (const problem of problems) out.push(`Refused: ${problem}`)
+  for (const hint of hints) out.push(`Not installed: ${hint}`)
   out.push(`Execution providers here: ${providers.join(', ')}`)
   if (process.platform === 'linux' && !providers.includes('cuda'))
     out.push('CUDA is not installed for ONNX Runtime: run `npm run gpu:install` to add it (NVIDIA GPUs).')

@@ -9,6 +9,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 export const DEFAULT_SETTINGS: Settings = {
   provider: 'auto',
+  model: null,
   t: 'auto',
   tOffset: 0,
   tileSize: null,

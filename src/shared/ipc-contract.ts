@@ -22,6 +22,8 @@ const overlaySchema = z.object({
 /** Everything the user can set and expects to find again after a restart. */
 export const settingsSchema = z.object({
   provider: z.enum(PROVIDER_CHOICES),
+  /** id of the model that restores; null = the first fidediff model (main checks it is installed) */
+  model: z.string().max(100).regex(/^[a-z0-9][a-z0-9._-]*$/, 'model id expected').nullable(),
   /** 'auto' = predicted t̂ per tile; a number = the user's fixed t */
   t: z.union([z.literal('auto'), z.number().int().min(0).max(999)]),
   /** seed §A: fixed offset that corrects a systematic bias of t̂ */
@@ -58,11 +60,22 @@ export interface ModelInfo {
   id: string
   name: string
   kind: 'fidediff' | 'image-to-image'
+  /** the weights' licence and attribution, shown beside the model picker */
+  license: { spdx: string; attribution: string | null; url: string | null }
+  /** the one tile edge a fixed-input-size model runs (MAXIM-3S: 256); null = tile size and ×2 are free */
+  fixedTile: number | null
 }
 export interface AppInfo {
   version: string
   platform: string
-  model: ModelInfo | null
+  /** the model that restores (Settings.model, or the default) */
+  restorer: ModelInfo | null
+  /** the fidediff model whose estimator gives t̂ and kernels: the restorer itself when it is fidediff */
+  analyzer: ModelInfo | null
+  /** every installed model, for the picker */
+  models: ModelInfo[]
+  /** how to get a model that is not installed (npm run models:maxim) */
+  modelHints: string[]
   /** why a model folder was refused, or why no model is loaded */
   modelProblems: string[]
   /** providers this machine's onnxruntime build lists */

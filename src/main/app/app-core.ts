@@ -7,9 +7,11 @@ import { extname } from 'node:path'
 import type { DeblurSettings } from '../../shared/domain.ts'
 import type { DeblurOptions, EventName, EventPayloads, ExportFormat } from '../../shared/ipc-contract.ts'
 import type { CommandImpls } from '../ipc/handle.ts'
+import { fixedInputSize } from '../engine/deblur-engine.ts'
+import type { LoadedModel } from '../engine/index.ts'
 import { decodePhoto, encodePhoto, isSupportedPhotoPath } from '../images/index.ts'
 import { BatchJobs, type FolderDialogs } from './batch-jobs.ts'
-import { EngineHost } from './engine-host.ts'
+import { EngineHost, type EngineSelection } from './engine-host.ts'
 import { exportKernelMap, sidecarPath } from './kernel-map-export.ts'
 import { PathGrants } from './path-grants.ts'
 import { PhotoJobs } from './photo-jobs.ts'
@@ -37,9 +39,14 @@ export interface AppCoreContext {
   engineWorker?: URL
 }
 
-/** The engine's settings from the editor's controls (seed §A: ×2 off = upscale 1). */
-export function deblurSettingsFrom(options: DeblurOptions): DeblurSettings {
+/**
+ * The engine's settings from the editor's controls (seed §A: ×2 off = upscale 1). A
+ * fixed-input-size restorer (MAXIM-3S at 256²) runs only its own tile and scale: the picker
+ * greys those controls out, so their stored values are left out rather than refused.
+ */
+export function deblurSettingsFrom(options: DeblurOptions, restorer?: LoadedModel): DeblurSettings {
   const settings: DeblurSettings = { t: options.t, tOffset: options.tOffset }
+  if (restorer && fixedInputSize(restorer) !== null) return settings
   if (options.tileSize !== null) settings.tile = options.tileSize
   if (!options.upscale2x) settings.upscale = 1
   return settings
@@ -60,12 +67,13 @@ export async function createAppCore(ctx: AppCoreContext) {
   const batches = new BatchJobs({
     grants,
     engines,
-    provider: () => settings.current.provider,
+    selection: () => selection(),
     dialogs: ctx.dialogs,
     emit: ctx.emit,
     showItemInFolder: ctx.showItemInFolder,
   })
   await settings.load()
+  const selection = (): EngineSelection => ({ provider: settings.current.provider, model: settings.current.model })
   // SECURITY.md "Beyond Electron": the recent list is one of the three ways a path is granted
   for (const entry of await recent.load()) grants.grantRead(entry.path, 'recent')
 
@@ -78,9 +86,16 @@ export async function createAppCore(ctx: AppCoreContext) {
   }
 
   const impls: CommandImpls = {
-    'app:info': async () => ({ version: ctx.version, platform: ctx.platform, ...(await engines.status(settings.current.provider)) }),
+    'app:info': async () => ({ version: ctx.version, platform: ctx.platform, ...(await engines.status(selection())) }),
     'settings:get': async () => settings.current,
-    'settings:update': async (patch) => settings.update(patch),
+    'settings:update': async (patch) => {
+      if (patch.model !== undefined && patch.model !== settings.current.model) {
+        if (patch.model !== null) await engines.checkModelId(patch.model)
+        // a batch keeps the model it started with (its journal and output names are keyed by it)
+        if (batches.busy) throw new Error('a batch is running: wait for it to finish or cancel it before changing the model')
+      }
+      return settings.update(patch)
+    },
     'recent:list': async () => recent.entries,
     'recent:clear': async () => {
       for (const entry of recent.entries) grants.revokeRead(entry.path)
@@ -113,7 +128,8 @@ export async function createAppCore(ctx: AppCoreContext) {
     },
     'photo:analyze': async ({ token, grid }) => {
       const photo = library.get(token)
-      const engine = await engines.engine(settings.current.provider)
+      const engine = await engines.analyzer(selection())
+      if (!engine) throw new Error('analysis (t̂ and kernels) needs a fidediff model, and none is installed')
       const jobId = jobs.start(token, 'analyze', async (signal, onProgress) => {
         const analysis = await engine.analyze(photo.decoded.pixels, { signal, onProgress, grid })
         library.setAnalysis(token, analysis)
@@ -123,11 +139,17 @@ export async function createAppCore(ctx: AppCoreContext) {
     },
     'photo:deblur': async ({ token, options }) => {
       const photo = library.get(token)
-      const engine = await engines.engine(settings.current.provider)
+      const engine = await engines.restorer(selection())
+      // DESIGN.md "Model contract": an image-to-image restorer's overlays come from the fidediff estimator
+      const analyzer = engine.model.manifest.kind === 'fidediff' ? null : await engines.analyzer(selection())
       const jobId = jobs.start(token, 'deblur', async (signal, onProgress) => {
-        const r = await engine.deblur(photo.decoded.pixels, deblurSettingsFrom(options), { signal, onProgress })
-        const version = library.setResult(token, r.image, r.analysis)
-        return { kind: 'deblur', analysis: r.analysis, tiles: r.tiles, provider: r.provider, elapsedMs: r.elapsedMs, version }
+        const pixels = photo.decoded.pixels // shared memory: both workers read it, nothing is copied
+        const [r, analysis] = await Promise.all([
+          engine.deblur(pixels, deblurSettingsFrom(options, engine.model), { signal, onProgress }),
+          analyzer ? analyzer.analyze(pixels, { signal }) : null,
+        ])
+        const version = library.setResult(token, r.image, r.analysis ?? analysis)
+        return { kind: 'deblur', analysis: r.analysis ?? analysis, tiles: r.tiles, provider: r.provider, elapsedMs: r.elapsedMs, version }
       })
       return { jobId }
     },
@@ -136,10 +158,10 @@ export async function createAppCore(ctx: AppCoreContext) {
       const { width, height } = photo.info
       if (box.x + box.width > width || box.y + box.height > height)
         throw new Error(`${photo.info.name}: the selected rectangle reaches outside the ${width}×${height} photo`)
-      const engine = await engines.engine(settings.current.provider)
+      const engine = await engines.restorer(selection())
       const jobId = jobs.start(token, 'region', async (signal) => {
         const started = performance.now()
-        const r = await engine.deblurRegion(photo.decoded.pixels, box, deblurSettingsFrom(options), { signal })
+        const r = await engine.deblurRegion(photo.decoded.pixels, box, deblurSettingsFrom(options, engine.model), { signal })
         const version = library.setRegion(token, r.box, r.image)
         return { kind: 'region', box: r.box, tiles: r.tiles, elapsedMs: performance.now() - started, version }
       })
@@ -169,7 +191,10 @@ export async function createAppCore(ctx: AppCoreContext) {
     'dialog:batchOutput': async () => batches.chooseOutputFolder(),
     'batch:grantDropped': async ({ paths }) => batches.grantDropped(paths),
     // the batch runs with the editor's deblur controls; its output options are checked by parseBatchOptions
-    'batch:create': async ({ output, recursive, deblur }) => batches.create({ output, recursive, settings: deblurSettingsFrom(deblur) }),
+    'batch:create': async ({ output, recursive, deblur }) => {
+      const engine = await engines.restorer(selection())
+      return batches.create({ output, recursive, settings: deblurSettingsFrom(deblur, engine.model) })
+    },
     'batch:add': async ({ batchId, paths }) => batches.add(batchId, paths),
     'batch:start': async ({ batchId }) => batches.start(batchId),
     'batch:pause': async ({ batchId }) => batches.pause(batchId),

@@ -4,12 +4,12 @@
  * to the renderer as IPC events, and paths come only from the folder dialog or a drop
  * (SECURITY.md "Beyond Electron"). src/main/app/app-core.ts registers these as commands.
  */
-import type { DeblurProgress, DeblurSettings, PixelBuffer, ProviderChoice, ProviderName } from '../../shared/domain.ts'
+import type { DeblurProgress, DeblurSettings, PhotoAnalysis, PixelBuffer, ProviderName } from '../../shared/domain.ts'
 import type { BatchOutputOptions } from '../../shared/batch.ts'
 import type { BatchAddResult, EventName, EventPayloads } from '../../shared/ipc-contract.ts'
 import type { LoadedModel } from '../engine/index.ts'
-import { BatchQueue, parseBatchOptions, type BatchDeblurResult, type BatchEngine, type OutputOptions } from '../jobs/index.ts'
-import type { EngineHost } from './engine-host.ts'
+import { BatchQueue, parseBatchOptions, type BatchAnalyzer, type BatchDeblurResult, type BatchEngine, type OutputOptions } from '../jobs/index.ts'
+import type { EngineHost, EngineSelection } from './engine-host.ts'
 import type { PathGrants } from './path-grants.ts'
 
 // compile-time: the panel's output options are the queue's, field for field
@@ -27,12 +27,17 @@ export interface FolderDialogs {
 export interface BatchHost {
   grants: PathGrants
   engines: EngineHost
-  /** the provider the user chose in the editor, read at each photo */
-  provider(): ProviderChoice
+  /** the provider and model the user chose in the editor; the provider is read at each photo */
+  selection(): EngineSelection
   dialogs: FolderDialogs
   emit<E extends EventName>(event: E, payload: EventPayloads[E]): void
   /** the file manager, showing `path` in its folder (shell.showItemInFolder in Electron) */
   showItemInFolder(path: string): void
+}
+
+/** The batch's restoring model (fixed when it was created) on the provider chosen now. */
+function pinned(host: BatchHost, restorer: LoadedModel): EngineSelection {
+  return { provider: host.selection().provider, model: restorer.manifest.id }
 }
 
 /**
@@ -53,11 +58,26 @@ class HostEngine implements BatchEngine {
     settings: DeblurSettings,
     options: { signal?: AbortSignal; onProgress?: (p: DeblurProgress) => void; grid?: number },
   ): Promise<BatchDeblurResult> {
-    const engine = await this.host.engines.engine(this.host.provider())
+    const engine = await this.host.engines.restorer(pinned(this.host, this.model))
     // a batch photo's pixels are not used again after deblur: move them to the worker, not copy
     const result = await engine.deblur(image, settings, { ...options, transferInput: true })
     this.provider = result.provider
     return result
+  }
+}
+
+/** The fidediff estimator beside an image-to-image restorer, on its own engine worker. */
+class HostAnalyzer implements BatchAnalyzer {
+  constructor(
+    readonly model: LoadedModel,
+    private readonly restorer: LoadedModel,
+    private readonly host: BatchHost,
+  ) {}
+
+  async analyze(image: PixelBuffer, options: { signal?: AbortSignal; grid?: number }): Promise<PhotoAnalysis> {
+    const engine = await this.host.engines.analyzer(pinned(this.host, this.restorer))
+    if (!engine) throw new Error('the fidediff model used for analysis is no longer available')
+    return engine.analyze(image, options)
   }
 }
 
@@ -96,9 +116,13 @@ export class BatchJobs {
     if (options.output.dir !== null) options.output.dir = this.#host.grants.requireOutputFolder(options.output.dir)
     const running = [...this.#batches.values()].find((b) => b.queue.state !== 'finished' && b.run !== null)
     if (running) throw new Error('a batch is still running: wait for it to finish or cancel it first')
-    // opening the engine here reports a missing model or a failing provider before any photo
-    const engine = await this.#host.engines.engine(this.#host.provider())
-    const queue = new BatchQueue(new HostEngine(engine.model, this.#host), options)
+    // opening the engines here reports a missing model or a failing provider before any photo
+    const selection = this.#host.selection()
+    const engine = await this.#host.engines.restorer(selection)
+    const analyzer = engine.model.manifest.kind === 'fidediff' ? null : await this.#host.engines.analyzer(selection)
+    const queue = new BatchQueue(new HostEngine(engine.model, this.#host), options, {
+      analyzer: analyzer ? new HostAnalyzer(analyzer.model, engine.model, this.#host) : null,
+    })
     for (const [id, old] of this.#batches) if (old.queue.state === 'finished' || old.run === null) this.#batches.delete(id)
     this.#batches.set(queue.id, { queue, outputDir: options.output.dir, run: null })
     this.#forwardEvents(queue)
@@ -162,6 +186,11 @@ export class BatchJobs {
     if (path === null) throw new Error('no output yet: the outputs go beside their photos, and none has been written so far')
     this.#host.showItemInFolder(path)
     return path
+  }
+
+  /** A batch has started and not finished yet. */
+  get busy(): boolean {
+    return [...this.#batches.values()].some((b) => b.run !== null && b.queue.state !== 'finished')
   }
 
   /** Cancels every batch and waits for their final events (quitting). */

@@ -24,3 +24,13 @@ export interface BatchEngine {
     options: { signal?: AbortSignal; onProgress?: (p: DeblurProgress) => void; grid?: number },
   ): Promise<BatchDeblurResult>
 }
+
+/**
+ * The fidediff model's estimator stages, run beside an image-to-image restorer: DESIGN.md
+ * "Model contract" — the kernel map and t̂ come from a fidediff model whichever model restores.
+ * DeblurEngine (CLI) and RemoteEngine (app) satisfy it.
+ */
+export interface BatchAnalyzer {
+  readonly model: { readonly manifest: ModelManifest }
+  analyze(image: PixelBuffer, options: { signal?: AbortSignal; grid?: number }): Promise<PhotoAnalysis>
+}

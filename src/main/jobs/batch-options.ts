@@ -63,7 +63,7 @@ export function parseBatchOptions(value: unknown): BatchOptions {
  * Settings that would fail every photo the same way (a tile too small for the model's
  * overlap, a timestep outside the model's range) are refused once, before the batch starts.
  */
-export function checkBatchSettings(manifest: ModelManifest, options: BatchOptions): void {
+export function checkBatchSettings(manifest: ModelManifest, options: BatchOptions, analyzer: ModelManifest | null = null): void {
   const { settings } = options
   try {
     tilePlan({
@@ -75,6 +75,11 @@ export function checkBatchSettings(manifest: ModelManifest, options: BatchOption
   }
   if (manifest.kind === 'fidediff' && settings.t !== 'auto' && (settings.t < manifest.timestep.min || settings.t > manifest.timestep.max))
     throw new Error(`${manifest.id}: timestep t must be from ${manifest.timestep.min} to ${manifest.timestep.max}, got ${settings.t}`)
-  if (options.output.kernelMap && manifest.kind !== 'fidediff')
-    throw new Error(`${manifest.id}: a kernel map needs a fidediff model (this one has no kernel estimator)`)
+  if (analyzer !== null && analyzer.kind !== 'fidediff')
+    throw new Error(`${analyzer.id}: analysis needs a fidediff model (this one is ${analyzer.kind})`)
+  // DESIGN.md "Model contract": an image-to-image restorer borrows a fidediff model's estimator
+  if (options.output.kernelMap && manifest.kind !== 'fidediff' && analyzer === null)
+    throw new Error(
+      `${manifest.id}: a kernel map needs a fidediff model for the analysis (this one has no kernel estimator) and none is installed`,
+    )
 }

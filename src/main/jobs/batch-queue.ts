@@ -14,23 +14,29 @@ import { buildReport, reportRow, type BatchReport } from './batch-report.ts'
 import { expandInputs, type InputProblem } from './expand-inputs.ts'
 import { JournalSet, journalFileName } from './journal.ts'
 import { batchDate, canonicalPath } from './output-plan.ts'
-import { DiskFullError, processPhoto, type BatchEngine } from './process-photo.ts'
+import { DiskFullError, processPhoto, type BatchAnalyzer, type BatchEngine } from './process-photo.ts'
 import { formatShard, selectShard } from './shard.ts'
 
 type Listener<K extends keyof BatchEvents> = (payload: BatchEvents[K]) => void
 export type BatchState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished'
 
 /** Fingerprint of what makes two runs "the same batch" for the journal. */
-export function batchSettingsKey(engine: BatchEngine, options: BatchOptions): string {
+export function batchSettingsKey(engine: BatchEngine, options: BatchOptions, analyzer: BatchAnalyzer | null = null): string {
   const m = engine.model.manifest
+  const a = analyzer?.model.manifest
   const { dir: _dir, collision: _collision, ...output } = options.output
-  const key = { model: m.id, version: m.version, stages: m.stages.map((s) => s.sha256), settings: options.settings, output, grid: options.grid ?? null }
+  const key = {
+    model: m.id, version: m.version, stages: m.stages.map((s) => s.sha256), settings: options.settings, output, grid: options.grid ?? null,
+    // the analyzer writes the sidecars, {t} and t̂ of an image-to-image batch; absent keeps old keys
+    ...(a ? { analyzer: { id: a.id, version: a.version, stages: a.stages.map((s) => s.sha256) } } : {}),
+  }
   return createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 24)
 }
 
 export class BatchQueue {
   readonly id: string
   readonly #engine: BatchEngine
+  readonly #analyzer: BatchAnalyzer | null
   readonly #options: BatchOptions
   readonly #files: BatchFileState[] = []
   readonly #inputs = new Map<number, BatchInput>()
@@ -52,14 +58,20 @@ export class BatchQueue {
   #workMs = 0
   #workUnits = 0
 
-  /** Throws when the settings would fail every photo (see checkBatchSettings). */
-  constructor(engine: BatchEngine, options: BatchOptions, id: string = randomUUID()) {
-    checkBatchSettings(engine.model.manifest, options)
-    this.id = id
+  /**
+   * Throws when the settings would fail every photo (see checkBatchSettings). `analyzer`: a
+   * fidediff model's estimator, used when `engine` restores with an image-to-image model
+   * (kernel maps, t̂ in the report, `{t}` in names); a fidediff restorer analyses itself.
+   */
+  constructor(engine: BatchEngine, options: BatchOptions, extra: { id?: string; analyzer?: BatchAnalyzer | null } = {}) {
+    const analyzer = engine.model.manifest.kind === 'fidediff' ? null : (extra.analyzer ?? null)
+    checkBatchSettings(engine.model.manifest, options, analyzer?.model.manifest ?? null)
+    this.id = extra.id ?? randomUUID()
     this.#engine = engine
+    this.#analyzer = analyzer
     this.#options = options
     this.#journals = new JournalSet(journalFileName(options.shard))
-    this.#settingsKey = batchSettingsKey(engine, options)
+    this.#settingsKey = batchSettingsKey(engine, options, analyzer)
   }
 
   get state(): BatchState {
@@ -251,7 +263,7 @@ export class BatchQueue {
     this.#emit('file-started', { batchId: this.id, file: { ...file } })
     try {
       const result = await processPhoto(input, {
-        engine: this.#engine, options: this.#options, journals: this.#journals, settingsKey: this.#settingsKey,
+        engine: this.#engine, analyzer: this.#analyzer, options: this.#options, journals: this.#journals, settingsKey: this.#settingsKey,
         allInputs: this.#allInputs, claimed: this.#claimed, date: this.#date, signal: this.#abort.signal,
         onProgress: (p) => {
           file.progress = p.total ? p.done / p.total : 0

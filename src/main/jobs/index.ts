@@ -18,7 +18,7 @@ export { BatchJournal, JOURNAL_PREFIX, journalFileName, sha256File } from './jou
 export { kernelMapPaths, renderKernelMap, kernelSidecar, writeKernelMap, KERNEL_MAP_SCHEMA_ID, type KernelMapTargets } from './kernel-map.ts'
 export { DEFAULT_SUFFIX, DEFAULT_TEMPLATE, TEMPLATE_FIELDS, validateTemplate, renderTemplate, plannedOutputPath, resolveCollision } from './output-plan.ts'
 export { DiskFullError, processPhoto, type PhotoOutcome } from './process-photo.ts'
-export type { BatchEngine, BatchDeblurResult } from './batch-engine.ts'
+export type { BatchAnalyzer, BatchEngine, BatchDeblurResult } from './batch-engine.ts'
 export { formatDuration, progressBar, fileLine, summaryLine } from './progress-text.ts'
 export { parseShard, formatShard, shardOf, selectShard } from './shard.ts'
 export { writeFileAtomic, removeStaleTemps } from './atomic-file.ts'

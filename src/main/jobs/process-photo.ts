@@ -6,20 +6,22 @@
  */
 import { basename, dirname } from 'node:path'
 import { mkdir } from 'node:fs/promises'
-import type { DeblurProgress, ProviderName } from '../../shared/domain.ts'
+import type { DeblurProgress, PhotoAnalysis, ProviderName } from '../../shared/domain.ts'
 import { decodePhoto, encodePhoto, PhotoError } from '../images/index.ts'
 import { removeStaleTemps } from './atomic-file.ts'
-import type { BatchEngine } from './batch-engine.ts'
+import type { BatchAnalyzer, BatchEngine } from './batch-engine.ts'
 import type { BatchInput, BatchOptions, FileStatus } from './batch-types.ts'
 import { reportRow } from './batch-report.ts'
 import { sha256File, type JournalKey, type JournalSet } from './journal.ts'
 import { kernelMapPaths, writeKernelMap } from './kernel-map.ts'
 import { canonicalPath, outputFormatFor, plannedOutputPath, resolveCollision, templateUses } from './output-plan.ts'
 
-export type { BatchEngine } from './batch-engine.ts'
+export type { BatchAnalyzer, BatchEngine } from './batch-engine.ts'
 
 export interface PhotoJobContext {
   engine: BatchEngine
+  /** set when `engine` restores with an image-to-image model: the fidediff estimator beside it */
+  analyzer: BatchAnalyzer | null
   options: BatchOptions
   journals: JournalSet
   /** fingerprint of model + settings + output options (journal entries of other batches differ) */
@@ -135,7 +137,10 @@ export async function processPhoto(input: BatchInput, ctx: PhotoJobContext): Pro
     return outcome('failed', error instanceof PhotoError ? photoReason(error) : describeFsError(input.path, error))
   }
   let result
+  let analysis: PhotoAnalysis | null = null
   try {
+    // before the deblur: the app's engine moves the pixels to its worker thread (they are gone after)
+    if (ctx.analyzer) analysis = await ctx.analyzer.analyze(decoded.pixels, { signal, ...(options.grid === undefined ? {} : { grid: options.grid }) })
     result = await engine.deblur(decoded.pixels, options.settings, {
       signal, onProgress: ctx.onProgress, ...(options.grid === undefined ? {} : { grid: options.grid }),
     })
@@ -144,12 +149,16 @@ export async function processPhoto(input: BatchInput, ctx: PhotoJobContext): Pro
     return outcome('failed', `${input.path}: ${error instanceof Error ? error.message : String(error)}`)
   }
   if (signal.aborted) return outcome('cancelled', `${input.path}: cancelled`)
-  const tHats = result.tiles.map((tile) => tile.tHat).filter((v): v is number => v !== null)
+  analysis = result.analysis ?? analysis
+  // an image-to-image restorer predicts no t̂ (its tiles' tHat and tUsed are null): the analyzer's regions stand in
+  const tileTHats = result.tiles.map((tile) => tile.tHat).filter((v): v is number => v !== null)
+  const tHats = tileTHats.length || !analysis ? tileTHats : analysis.regions.map((r) => r.tHat)
   const tUsed = result.tiles.map((tile) => tile.tUsed).filter((v): v is number => v !== null)
   const mean = (xs: number[]): number | null => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 : null)
   const stats = { provider: result.provider, tHatMean: mean(tHats), tHatMax: tHats.length ? Math.max(...tHats) : null }
 
-  const final = await decide(tUsed.length ? String(Math.round(mean(tUsed)!)) : 'none')
+  const tName = tUsed.length ? mean(tUsed) : mean(tHats)
+  const final = await decide(tName === null ? 'none' : String(Math.round(tName)))
   if (final.action !== 'write') return outcome(final.action === 'skip' ? 'skipped' : 'failed', `${input.path}: ${final.reason}`, { ...stats, output: final.path })
   const target = final.path
   const claim = await canonicalPath(target)
@@ -170,8 +179,8 @@ export async function processPhoto(input: BatchInput, ctx: PhotoJobContext): Pro
       ...(output.quality === undefined ? {} : { quality: output.quality }),
       ...(bitDepth === undefined ? {} : { bitDepth }),
     })
-    if (output.kernelMap && result.analysis) {
-      const written = await writeKernelMap(result.analysis, result.tiles, { input: input.path, output: target, ...kernelMapPaths(target) }, guard)
+    if (output.kernelMap && analysis) {
+      const written = await writeKernelMap(analysis, result.tiles, { input: input.path, output: target, ...kernelMapPaths(target) }, guard)
       sidecars.push(written.png, written.json)
     }
     const done = outcome('done', null, { ...stats, output: target })

@@ -252,11 +252,14 @@ export class EditorState {
   }
 
   async updateSettings(patch: SettingsPatch): Promise<void> {
+    const before = this.#settings.model
     this.#settings = { ...this.#settings, ...patch }
-    await this.#attempt(async () => {
+    const ok = await this.#attempt(async () => {
       this.#settings = await this.#api.updateSettings(patch)
-      if (patch.provider !== undefined) this.#info = await this.#api.getAppInfo()
+      // the provider or the model picks the engine: AppInfo says which one now runs
+      if (patch.provider !== undefined || patch.model !== undefined) this.#info = await this.#api.getAppInfo()
     })
+    if (!ok && patch.model !== undefined) this.#settings = { ...this.#settings, model: before } // main refused it
   }
 
   async setOverlay(name: OverlayName, change: Partial<Settings['overlays']['heatmap']>): Promise<void> {
