@@ -1,0 +1,36 @@
+"""Checkpoints: one weights-only file in git (training/checkpoints/fidediff-tiny.pt, replaced
+in place, never accumulated) that every session resumes from, with the steps done per stage.
+Optimizer moments are not kept (they would double the file); Adam re-warms in a few steps."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+
+
+def atomic_save(obj: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def save_weights(path: Path, model: torch.nn.Module, progress: dict[str, int], experiment: str,
+                 history: list[dict[str, Any]]) -> None:
+    atomic_save({"model": model.state_dict(), "progress": progress, "experiment": experiment,
+                 "history": history[-200:]}, path)
+
+
+def load_weights(path: Path, model: torch.nn.Module) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    if not path.exists():
+        return {}, []
+    blob = torch.load(path, map_location="cpu")
+    if not isinstance(blob, dict) or "model" not in blob:
+        raise ValueError(f"{path}: not a FideDiff-Tiny checkpoint (no 'model' entry)")
+    missing, unexpected = model.load_state_dict(blob["model"], strict=False)
+    if unexpected or missing:
+        raise ValueError(f"{path}: weights do not fit the configured model "
+                         f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
+    return dict(blob.get("progress", {})), list(blob.get("history", []))

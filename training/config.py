@@ -1,0 +1,88 @@
+"""Typed experiment configuration: one YAML per experiment (training/configs/*.yaml) loaded
+into dataclasses; unknown keys are errors so a typo cannot silently fall back to a default."""
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from training.archs.fidediff_tiny import ModelConfig
+from training.data.batches import DataConfig
+
+
+@dataclass
+class PatchPhase:
+    """Seed §A progressive learning, scaled down: crop edge in original px (model input is ×2)."""
+    until: float  # fraction of the stage's steps this phase lasts until
+    size: int
+    batch: int
+
+
+@dataclass
+class StageConfig:
+    name: str  # vae | base | kernel | control
+    steps: int
+    lr: float
+    phases: list[PatchPhase]
+    trainable: dict[str, float]  # module-name prefix → lr multiplier
+    warmup_steps: int = 50  # at every (re)start of a stage, see train.lr_factor
+    ssim_weight: float = 0.2  # λ2 (structural term standing in for LPIPS)
+    latent_weight: float = 0.1
+    kl_weight: float = 1e-6
+    reblur_weight: float = 0.1  # λ3
+    kernel_weight: float = 1.0
+    time_weight: float = 1.0  # λ4
+    consistency: bool = True  # CT: train at t around the true t, not only at t = 200
+    ct_range: float = 120.0
+    fixed_t: float = 200.0  # the timestep used without CT
+
+
+@dataclass
+class ExperimentConfig:
+    name: str
+    stages: list[StageConfig]
+    device: str = "cpu"
+    threads: int = 2
+    seed: int = 0
+    checkpoint: str = "training/checkpoints/fidediff-tiny.pt"
+    checkpoint_minutes: float = 4.0
+    val_every: int = 200
+    val_count: int = 24
+    val_size: int = 128
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+
+
+def _build(tp: typing.Any, value: typing.Any, where: str) -> typing.Any:
+    origin = typing.get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise ValueError(f"{where}: expected a mapping")
+        hints = typing.get_type_hints(tp)
+        names = {f.name for f in dataclasses.fields(tp)}
+        unknown = set(value) - names
+        if unknown:
+            raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+        return tp(**{k: _build(hints[k], v, f"{where}.{k}") for k, v in value.items()})
+    if origin is list:
+        (inner,) = typing.get_args(tp)
+        return [_build(inner, v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is tuple:
+        args = typing.get_args(tp)
+        return tuple(_build(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, value)))
+    if origin is dict:
+        _, inner = typing.get_args(tp)
+        return {str(k): _build(inner, v, f"{where}.{k}") for k, v in value.items()}
+    if tp is float:
+        return float(value)
+    return value
+
+
+def load_config(path: Path) -> ExperimentConfig:
+    raw = yaml.safe_load(path.read_text())
+    cfg = _build(ExperimentConfig, raw, path.name)
+    assert isinstance(cfg, ExperimentConfig)
+    return cfg

@@ -1,0 +1,100 @@
+"""One training step per stage (seed §A: VAE first, then base, kernel, Kernel ControlNet + T)
+and the validation figures each stage is judged by."""
+from __future__ import annotations
+
+import torch
+
+from training.archs.fidediff_tiny import FideDiffTiny, timestep_from_normalized
+from training.config import StageConfig
+from training.data.resampling import downsample, upsample
+from training.losses.restoration import kernel_l1, pixel_structural, reblur_loss, time_loss
+from training.metrics.image_quality import psnr, ssim
+
+PIXEL_SCALE = 2  # original px per kernel tap (M runs at half the original resolution)
+
+
+def training_timestep(batch: dict[str, torch.Tensor], stage: StageConfig, gen: torch.Generator) -> torch.Tensor:
+    """CT (seed §B): the restorer sees t scattered around the true t, so quality holds when t̂
+    (or the user's t) is off. Without CT every sample is trained at the fixed t = 200."""
+    t = batch["t"]
+    if not stage.consistency:
+        return torch.full_like(t, stage.fixed_t)
+    jitter = (torch.rand(t.shape, generator=gen, device=t.device) * 2 - 1) * stage.ct_range
+    return (t + jitter).clamp(0, 999)
+
+
+def timestep_loss(model: FideDiffTiny, kernel_map: torch.Tensor, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """λ4 term on M's kernels plus the same on the true kernels: T learns the kernel → t mapping
+    from the truth while M is still poor (on M's maps alone it collapsed to the mean t, runs.md)."""
+    t_norm = batch["t_norm"]
+    return time_loss(model.time_predictor(kernel_map), t_norm) + time_loss(model.time_predictor(batch["kernel"]), t_norm)
+
+
+def stage_loss(model: FideDiffTiny, stage: StageConfig, batch: dict[str, torch.Tensor],
+               gen: torch.Generator) -> tuple[torch.Tensor, dict[str, float]]:
+    sharp_up, blurry_up = upsample(batch["sharp"]), upsample(batch["blurry"])
+    logs: dict[str, float] = {}
+    if stage.name == "vae":
+        # Table 1 of the seed measures both: the encoder must also represent blurry inputs.
+        pick = (torch.rand(sharp_up.shape[0], generator=gen, device=sharp_up.device) < 0.5).view(-1, 1, 1, 1)
+        x = torch.where(pick, sharp_up, blurry_up)
+        recon, kl = model.vae(x, sample=True)
+        loss = pixel_structural(recon, x, stage.ssim_weight) + stage.kl_weight * kl
+        return loss, {"kl": kl.item()}
+    if stage.name == "kernel":
+        k = model.kernel_estimator(blurry_up)
+        lk = kernel_l1(k, batch["kernel"])
+        lr = reblur_loss(batch["sharp"], batch["blurry"], k, PIXEL_SCALE)
+        lt = timestep_loss(model, k, batch)
+        logs = {"kernel_l1": lk.item(), "reblur": lr.item(), "time": lt.item()}
+        return stage.kernel_weight * lk + stage.reblur_weight * lr + stage.time_weight * lt, logs
+    with torch.no_grad():
+        mean_b, _, skip_b = model.vae.encoder(blurry_up)
+        mean_s, _, _ = model.vae.encoder(sharp_up)
+    t = training_timestep(batch, stage, gen)
+    loss = torch.zeros((), device=sharp_up.device)
+    if stage.name == "base":
+        model.restorer.use_control = False
+        k = batch["kernel"]
+    elif stage.name == "control":
+        model.restorer.use_control = True
+        k = model.kernel_estimator(blurry_up)
+        lk = kernel_l1(k, batch["kernel"])
+        lr = reblur_loss(batch["sharp"], batch["blurry"], k, PIXEL_SCALE)
+        lt = timestep_loss(model, k, batch)
+        loss = stage.kernel_weight * lk + stage.reblur_weight * lr + stage.time_weight * lt
+        logs = {"kernel_l1": lk.item(), "time": lt.item()}
+    else:
+        raise ValueError(f"unknown stage '{stage.name}'")
+    latent = model.restorer(mean_b, k, t)
+    out = model.vae.decoder(latent, skip_b)
+    lp = pixel_structural(out, sharp_up, stage.ssim_weight)
+    ll = (latent - mean_s).abs().mean()
+    logs.update(pixel=lp.item(), latent=ll.item())
+    return loss + lp + stage.latent_weight * ll, logs
+
+
+@torch.no_grad()
+def validate(model: FideDiffTiny, stage_name: str, val: dict[str, torch.Tensor]) -> dict[str, float]:
+    """Figures on fixed val crops, measured after D against the original-resolution target."""
+    model.eval()
+    sharp, blurry = val["sharp"], val["blurry"]
+    out: dict[str, float] = {"blurry_psnr": psnr(blurry, sharp).mean().item()}
+    if stage_name == "vae":
+        for name, img in (("sharp", sharp), ("blurry", blurry)):
+            recon, _ = model.vae(upsample(img))
+            out[f"vae_{name}_psnr"] = psnr(downsample(recon), img).mean().item()
+    else:
+        model.restorer.use_control = stage_name == "control"
+        res = model(upsample(blurry), val["t"])
+        rest = downsample(res["restored"])
+        out["psnr_true_t"] = psnr(rest, sharp).mean().item()
+        out["ssim_true_t"] = ssim(rest, sharp).mean().item()
+        out["blurry_ssim"] = ssim(blurry, sharp).mean().item()
+        out["kernel_l1"] = kernel_l1(res["kernel_map"], val["kernel"]).item()
+        out["t_mae"] = (timestep_from_normalized(res["timestep_norm"].view(-1)).round() - val["t"]).abs().mean().item()
+        if stage_name == "control":
+            rest_hat = downsample(model(upsample(blurry))["restored"])
+            out["psnr_t_hat"] = psnr(rest_hat, sharp).mean().item()
+    model.train()
+    return out

@@ -1,0 +1,78 @@
+"""Shapes and normalisation of every stage: the engine wires the ONNX graphs by these contracts,
+and the UI draws kernels that must sum to 1 and timesteps that must map back to 80..280."""
+from __future__ import annotations
+
+import torch
+
+from training.archs.blocks import adaptive_avg_pool
+from training.archs.fidediff_tiny import FideDiffTiny, ModelConfig, timestep_from_normalized
+from training.archs.noise_schedule import ScaledLinearSchedule, alphas_cumprod
+from training.tests.helpers import small_model_config
+
+
+def test_every_stage_has_the_contract_shapes_at_a_non_square_tile() -> None:
+    model = FideDiffTiny(ModelConfig()).eval()
+    with torch.no_grad():
+        out = model(torch.rand(1, 3, 96, 160))
+    assert out["latent"].shape == (1, 16, 12, 20)
+    assert out["skip"].shape == (1, 32, 24, 40)
+    assert out["kernel_map"].shape == (1, 361, 12, 20)
+    assert out["timestep_norm"].shape == (1, 1)
+    assert out["latent_restored"].shape == (1, 16, 12, 20)
+    assert out["restored"].shape == (1, 3, 96, 160)
+
+
+def test_each_estimated_kernel_is_a_normalised_19_by_19_filter() -> None:
+    model = FideDiffTiny(small_model_config()).eval()
+    with torch.no_grad():
+        k = model.kernel_estimator(torch.rand(2, 3, 64, 64))
+    assert k.min().item() >= 0
+    assert torch.allclose(k.sum(1), torch.ones(2, 8, 8), atol=1e-5)
+
+
+def test_the_time_predictor_output_is_in_0_1_and_maps_to_timesteps() -> None:
+    model = FideDiffTiny(small_model_config()).eval()
+    with torch.no_grad():
+        p = model.time_predictor(torch.softmax(torch.randn(3, 361, 12, 20) * 5, 1))
+    assert p.shape == (3, 1) and p.min().item() > 0 and p.max().item() < 1
+    mapped = timestep_from_normalized(torch.tensor([0.15, 0.29, 0.43, 0.57, 0.71, 0.85]))
+    assert torch.allclose(mapped, torch.tensor([80.0, 120, 160, 200, 240, 280]), atol=1e-3)
+
+
+def test_the_exportable_pooling_equals_adaptive_avg_pool() -> None:
+    for h, w in ((8, 8), (12, 20), (13, 7), (64, 64)):
+        x = torch.rand(2, 5, h, w)
+        assert torch.allclose(adaptive_avg_pool(x, 8), torch.nn.AdaptiveAvgPool2d(8)(x), atol=1e-6)
+
+
+def test_the_noise_schedule_is_stable_diffusions_scaled_linear() -> None:
+    abar = alphas_cumprod()
+    assert abs(abar[0].item() - (1 - 0.00085)) < 1e-7
+    assert abs(abar[999].item() - 0.00466) < 1e-4  # SD 2.1's final ᾱ
+    sched = ScaledLinearSchedule()
+    mid = sched(torch.tensor([200.5])).item()
+    assert min(abar[200].item(), abar[201].item()) <= mid <= max(abar[200].item(), abar[201].item())
+
+
+def test_an_untrained_restorer_changes_nothing_at_any_timestep() -> None:
+    """x̂_0 = x_t when ε_net = 0: training starts from "do no harm"."""
+    model = FideDiffTiny(small_model_config()).eval()
+    lat = torch.randn(1, 4, 8, 8)
+    k = torch.softmax(torch.randn(1, 361, 8, 8), 1)
+    with torch.no_grad():
+        for t in (0.0, 80.0, 200.0, 280.0, 999.0):
+            assert torch.allclose(model.restorer(lat, k, torch.tensor([t])), lat, atol=1e-4)
+
+
+def test_the_kernel_controlnet_reacts_to_the_kernel_map() -> None:
+    model = FideDiffTiny(small_model_config()).eval()
+    with torch.no_grad():
+        for p in model.restorer.parameters():
+            p.add_(torch.randn_like(p) * 0.05)  # leave the zero-initialised state
+        lat = torch.randn(1, 4, 8, 8)
+        k1 = torch.softmax(torch.randn(1, 361, 8, 8), 1)
+        k2 = torch.softmax(torch.randn(1, 361, 8, 8) * 4, 1)
+        t = torch.tensor([200.0])
+        assert (model.restorer(lat, k1, t) - model.restorer(lat, k2, t)).abs().max().item() > 1e-4
+        model.restorer.use_control = False
+        assert torch.equal(model.restorer(lat, k1, t), model.restorer(lat, k2, t))
