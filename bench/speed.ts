@@ -2,12 +2,23 @@
  * `npm run bench:speed` — end-to-end deblur speed (decode → deblur → encode) of the default
  * model at 1, 4 and 12 MP: median wall time of the runs, megapixels per second and peak RSS.
  * Prints a markdown table and writes it to bench/results/speed.md with machine and versions.
+ *
+ * Sweeps (issue 6), each an extra table after the main one, same runs per point:
+ *   --sizes 1,4,12,24          the main table's photo sizes (24 MP included on request)
+ *   --tiles 256,512,768        tile-size sweep at --sweep-megapixels (default 1)
+ *   --thread-counts 1,2        ONNX Runtime thread sweep at --sweep-megapixels
+ *   --maxim [--maxim-model D]  MAXIM-3S (ONNX, resources/models/maxim-3s) on the same kind of
+ *                              photo at --maxim-megapixels (default 0.15: it runs ~0.002 MP/s),
+ *                              beside the default model on that same photo, per megapixel
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chooseModel } from '../src/cli/model-choice.ts'
+import { loadModel } from '../src/main/engine/index.ts'
+import { versionsLine } from './quality/environment.ts'
 
 const { values } = parseArgs({
   options: {
@@ -16,6 +27,12 @@ const { values } = parseArgs({
     model: { type: 'string' },
     tile: { type: 'string' },
     threads: { type: 'string' },
+    tiles: { type: 'string' },
+    'thread-counts': { type: 'string' },
+    'sweep-megapixels': { type: 'string', default: '1' },
+    maxim: { type: 'boolean', default: false },
+    'maxim-model': { type: 'string', default: 'resources/models/maxim-3s' },
+    'maxim-megapixels': { type: 'string', default: '0.15' },
   },
 })
 const model = await chooseModel(values.model)
@@ -25,25 +42,39 @@ const runs = Number(values.runs)
 interface Run { width: number; height: number; seconds: number; rssMiB: number; provider: string }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-const rows: string[] = []
-let provider = ''
-for (const mp of sizes) {
+interface Point { width: number; height: number; megapixels: number; seconds: number; rssMiB: number; provider: string }
+
+/** median of `runs` runs of bench/speed-run.ts, each in its own process (its peak RSS alone) */
+function measure(dir: string, mp: number, label: string, tile?: string, threads?: string): Point {
   const measured: Run[] = []
   for (let i = 0; i < runs; i++) {
-    const args = ['tsx', 'bench/speed-run.ts', '--model', model.dir, '--megapixels', String(mp)]
-    if (values.tile) args.push('--tile', values.tile)
-    if (values.threads) args.push('--threads', values.threads)
+    const args = ['tsx', 'bench/speed-run.ts', '--model', dir, '--megapixels', String(mp)]
+    if (tile) args.push('--tile', tile)
+    if (threads) args.push('--threads', threads)
     const line = execFileSync('npx', args, { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!
     measured.push(JSON.parse(line) as Run)
-    process.stderr.write(`${mp} MP run ${i + 1}/${runs}: ${measured.at(-1)!.seconds.toFixed(1)} s\n`)
+    process.stderr.write(`${label} run ${i + 1}/${runs}: ${measured.at(-1)!.seconds.toFixed(1)} s\n`)
   }
-  const { width, height } = measured[0]!
-  provider = measured[0]!.provider
-  const seconds = median(measured.map((r) => r.seconds))
-  const megapixels = (width * height) / 1e6
-  rows.push(
-    `| ${width}×${height} (${megapixels.toFixed(1)} MP) | ${seconds.toFixed(1)} | ${(megapixels / seconds).toFixed(3)} | ${median(measured.map((r) => r.rssMiB)).toFixed(0)} |`,
-  )
+  const { width, height, provider } = measured[0]!
+  return {
+    width,
+    height,
+    provider,
+    megapixels: (width * height) / 1e6,
+    seconds: median(measured.map((r) => r.seconds)),
+    rssMiB: median(measured.map((r) => r.rssMiB)),
+  }
+}
+const cells = (p: Point) => `${p.seconds.toFixed(1)} | ${(p.megapixels / p.seconds).toFixed(3)} | ${p.rssMiB.toFixed(0)}`
+
+const rows: string[] = []
+const points: Point[] = []
+let provider = ''
+for (const mp of sizes) {
+  const p = measure(model.dir, mp, `${mp} MP`, values.tile, values.threads)
+  points.push(p)
+  provider = p.provider
+  rows.push(`| ${p.width}×${p.height} (${p.megapixels.toFixed(1)} MP) | ${cells(p)} |`)
 }
 
 const commit = (() => {
@@ -61,6 +92,47 @@ const table = [
   '|---|---|---|---|',
   ...rows,
 ].join('\n')
-process.stdout.write(`${table}\n`)
+
+const sweepMp = Number(values['sweep-megapixels'])
+const sections: string[] = []
+if (values.tiles) {
+  const lines = values.tiles.split(',').map((tile) => {
+    const p = measure(model.dir, sweepMp, `tile ${tile}`, tile, values.threads)
+    return `| ${tile} | ${cells(p)} |`
+  })
+  sections.push([`### Tile-size sweep (${model.manifest.id}, ${sweepMp} MP, model-input px; overlap ${model.manifest.tile.overlap})`, '', '| tile | seconds (median) | MP/s | peak RSS MiB |', '|---|---|---|---|', ...lines].join('\n'))
+}
+if (values['thread-counts']) {
+  const lines = values['thread-counts'].split(',').map((threads) => {
+    const p = measure(model.dir, sweepMp, `${threads} threads`, values.tile, threads)
+    return `| ${threads} | ${cells(p)} |`
+  })
+  sections.push([`### Thread sweep (${model.manifest.id}, ${sweepMp} MP, ONNX Runtime intra-op threads)`, '', '| threads | seconds (median) | MP/s | peak RSS MiB |', '|---|---|---|---|', ...lines].join('\n'))
+}
+if (values.maxim) {
+  const dir = resolve(values['maxim-model'])
+  if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`--maxim: no model in ${dir} (npm run models:maxim)`)
+  const maxim = await loadModel(dir)
+  const mp = Number(values['maxim-megapixels'])
+  const m = measure(dir, mp, 'MAXIM-3S', undefined, values.threads)
+  // the same photo for both: tiling overheads and fixed costs then weigh alike
+  const same = measure(model.dir, mp, `${model.manifest.id} at the MAXIM size`, values.tile, values.threads)
+  const perMp = (p: Point) => p.megapixels / p.seconds
+  sections.push(
+    [
+      `### ${maxim.manifest.name} on the same photo (${maxim.manifest.id} ${maxim.manifest.version}, ONNX Runtime ${m.provider}, tile ${maxim.manifest.tile.size})`,
+      '',
+      '| model | photo | seconds (median) | MP/s | peak RSS MiB |',
+      '|---|---|---|---|---|',
+      `| ${model.manifest.id} | ${same.width}×${same.height} | ${cells(same)} |`,
+      `| ${maxim.manifest.id} | ${m.width}×${m.height} | ${cells(m)} |`,
+      '',
+      `${model.manifest.id} is ${(perMp(same) / perMp(m)).toFixed(1)}× faster per megapixel than ${maxim.manifest.id} on the same photo, ` +
+        `${(perMp(points[0]!) / perMp(m)).toFixed(1)}× at ${points[0]!.megapixels.toFixed(1)} MP (target: ≥ 100×).`,
+    ].join('\n'),
+  )
+}
+const extra = sections.length > 0 ? `\n\n${sections.join('\n\n')}\n\nVersions: ${versionsLine()}.` : ''
+process.stdout.write(`${table}${extra}\n`)
 mkdirSync('bench/results', { recursive: true })
-writeFileSync('bench/results/speed.md', `# Speed benchmark (${new Date().toISOString()})\n\n${table}\n`)
+writeFileSync('bench/results/speed.md', `# Speed benchmark (${new Date().toISOString()})\n\n${table}${extra}\n`)
