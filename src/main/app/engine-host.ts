@@ -7,22 +7,14 @@
  * first use and reopened when the provider or the model changes.
  */
 import type { ProviderChoice, ProviderName } from '../../shared/domain.ts'
-import type { ModelInfo } from '../../shared/ipc-contract.ts'
+import type { AppInfo, ModelInfo } from '../../shared/ipc-contract.ts'
 import { missingModelHints } from '../../shared/model-hints.ts'
 import { fixedInputSize } from '../engine/deblur-engine.ts'
 import { availableProviders, findModels, type LoadedModel } from '../engine/index.ts'
 import { RemoteEngine } from './remote-engine.ts'
 
-export interface EngineStatus {
-  restorer: ModelInfo | null
-  analyzer: ModelInfo | null
-  models: ModelInfo[]
-  modelHints: string[]
-  modelProblems: string[]
-  providers: ProviderName[]
-  activeProvider: ProviderName | null
-  providerNote: string | null
-}
+/** AppInfo less what the app itself knows (version, platform). */
+export type EngineStatus = Omit<AppInfo, 'version' | 'platform'>
 
 /** What the user chose: the provider, and the restoring model's id (null = the default). */
 export interface EngineSelection {
