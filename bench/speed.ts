@@ -1,7 +1,7 @@
 /**
  * `npm run bench:speed` — end-to-end deblur speed (decode → deblur → encode) of the default
  * model at 1, 4 and 12 MP: median wall time of the runs, megapixels per second and peak RSS.
- * Prints a markdown table and writes it to bench/results/speed.md with machine and versions.
+ * Prints a markdown table and writes it to bench/results/speed.md (or --out) with machine and versions.
  *
  * Sweeps (issue 6), each an extra table after the main one, same runs per point:
  *   --sizes 1,4,12,24          the main table's photo sizes (24 MP included on request)
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     maxim: { type: 'boolean', default: false },
     'maxim-model': { type: 'string', default: 'resources/models/maxim-3s' },
     'maxim-megapixels': { type: 'string', default: '0.15' },
+    out: { type: 'string', default: 'bench/results/speed.md' },
   },
 })
 const model = await chooseModel(values.model)
@@ -135,4 +136,4 @@ if (values.maxim) {
 const extra = sections.length > 0 ? `\n\n${sections.join('\n\n')}\n\nVersions: ${versionsLine()}.` : ''
 process.stdout.write(`${table}${extra}\n`)
 mkdirSync('bench/results', { recursive: true })
-writeFileSync('bench/results/speed.md', `# Speed benchmark (${new Date().toISOString()})\n\n${table}${extra}\n`)
+writeFileSync(values.out, `# Speed benchmark (${new Date().toISOString()})\n\n${table}${extra}\n`)
