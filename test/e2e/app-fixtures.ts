@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import sharp from 'sharp'
 import { createAppCore, type AppCore } from '../../src/main/app/app-core.ts'
+import { guardAll, type IpcSender } from '../../src/main/ipc/handle.ts'
 import type { EventName, EventPayloads } from '../../src/shared/ipc-contract.ts'
 
 export const TEST_MODELS = resolve('test/fixtures/models')
@@ -82,4 +83,15 @@ export async function startCore(): Promise<CoreHarness> {
   })
   // the test model is the random fidediff one: pin its folder so other fixture models are not chosen
   return harness
+}
+
+/** Calls the guarded IPC handlers as our own window's main frame does (sender and schema checked). */
+export function windowCaller(core: AppCore) {
+  const api = guardAll(core.impls, { origin: 'app://renderer', windowId: () => 1 })
+  const sender: IpcSender = { webContentsId: 1, frameUrl: 'app://renderer/index.html', isMainFrame: true }
+  return async <T>(channel: Parameters<typeof api.get>[0], payload: unknown): Promise<T> => {
+    const r = await api.get(channel)!(sender, payload)
+    if (!r.ok) throw new Error(r.error)
+    return r.value as T
+  }
 }

@@ -7,10 +7,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { guardAll, type IpcSender } from '../../src/main/ipc/handle.ts'
 import { DEFAULT_BATCH_OUTPUT } from '../../src/shared/batch.ts'
 import type { BatchFinishedEvent } from '../../src/shared/ipc-contract.ts'
-import { makeShakyJpeg, startCore, type CoreHarness } from './app-fixtures.ts'
+import { makeShakyJpeg, startCore, windowCaller, type CoreHarness } from './app-fixtures.ts'
 
 let h: CoreHarness
 beforeAll(async () => {
@@ -20,18 +19,11 @@ afterAll(async () => {
   await h.close()
 })
 
-const sender: IpcSender = { webContentsId: 1, frameUrl: 'app://renderer/index.html', isMainFrame: true }
-
 it('the main process stays responsive while a batch deblurs: event-loop delay p99 ≤ 50 ms', async () => {
   const shoot = join(h.dir, 'shoot')
   await mkdir(shoot)
   for (let i = 0; i < 3; i++) await makeShakyJpeg(join(shoot, `S${i}.jpg`), 1024, 768)
-  const api = guardAll(h.core.impls, { origin: 'app://renderer', windowId: () => 1 })
-  const call = async <T>(channel: Parameters<typeof api.get>[0], payload: unknown): Promise<T> => {
-    const r = await api.get(channel)!(sender, payload)
-    if (!r.ok) throw new Error(r.error)
-    return r.value as T
-  }
+  const call = windowCaller(h.core)
   h.dialog.folders = [shoot]
   await call('dialog:batchFolders', undefined)
   await call('app:info', undefined) // open the engine outside the measurement, as the app does at start

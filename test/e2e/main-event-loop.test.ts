@@ -1,9 +1,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { guardAll, type IpcSender } from '../../src/main/ipc/handle.ts'
 import type { JobFinishedEvent, PhotoInfo } from '../../src/shared/ipc-contract.ts'
-import { makeShakyJpeg, startCore, type CoreHarness } from './app-fixtures.ts'
+import { makeShakyJpeg, startCore, windowCaller, type CoreHarness } from './app-fixtures.ts'
 
 let h: CoreHarness
 beforeAll(async () => {
@@ -13,17 +12,10 @@ afterAll(async () => {
   await h.close()
 })
 
-const sender: IpcSender = { webContentsId: 1, frameUrl: 'app://renderer/index.html', isMainFrame: true }
-
 it('the main process stays responsive during a real deblur: event-loop delay p99 ≤ 50 ms', async () => {
   const photo = join(h.dir, 'loop.jpg')
   await makeShakyJpeg(photo, 1024, 768)
-  const api = guardAll(h.core.impls, { origin: 'app://renderer', windowId: () => 1 })
-  const call = async <T>(channel: Parameters<typeof api.get>[0], payload: unknown): Promise<T> => {
-    const r = await api.get(channel)!(sender, payload)
-    if (!r.ok) throw new Error(r.error)
-    return r.value as T
-  }
+  const call = windowCaller(h.core)
   h.dialog.open = photo
   await call('dialog:openPhoto', undefined)
   const info = await call<PhotoInfo>('photo:open', { path: photo })
