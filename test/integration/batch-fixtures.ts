@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
+import { Writable } from 'node:stream'
 import sharp from 'sharp'
+import type { CliIO } from '../../src/cli/args.ts'
 
 export type FixtureFormat = 'jpg' | 'png' | 'webp' | 'tif'
 
@@ -77,4 +79,20 @@ export async function snapshot(dir: string): Promise<Map<string, string>> {
 /** Every file below `dir` (recursively, hidden included), relative. */
 export async function listFiles(dir: string): Promise<string[]> {
   return [...(await snapshot(dir)).keys()].sort()
+}
+
+class Capture extends Writable {
+  text = ''
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString()
+    done()
+  }
+}
+
+/** Runs a `fidediff` command in-process, as a non-TTY, capturing what it prints. */
+export async function runCli(command: (argv: string[], io: CliIO) => Promise<number>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture()
+  const stderr = new Capture()
+  const code = await command(args, { stdout, stderr, isTTY: false })
+  return { code, stdout: stdout.text, stderr: stderr.text }
 }

@@ -6,7 +6,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runDeblurCommand } from '../../src/cli/deblur.ts'
 import { runModelsCommand } from '../../src/cli/models.ts'
@@ -14,27 +13,13 @@ import { DeblurEngine, findModels, loadModel } from '../../src/main/engine/index
 import { decodePhoto } from '../../src/main/images/index.ts'
 import type { BatchReport } from '../../src/main/jobs/index.ts'
 import { MAXIM_HINT } from '../../src/shared/model-hints.ts'
-import { listFiles, makePhoto } from './batch-fixtures.ts'
+import { listFiles, makePhoto, runCli } from './batch-fixtures.ts'
 
 const RESTORER = 'test/fixtures/models/local-conv'
 const ANALYZER = 'test/fixtures/models/fidediff-random'
 let work: string
 
-class Capture extends Writable {
-  text = ''
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString()
-    done()
-  }
-}
-
-async function run(command: typeof runDeblurCommand, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture()
-  const stderr = new Capture()
-  const code = await command(args, { stdout, stderr, isTTY: false })
-  return { code, stdout: stdout.text, stderr: stderr.text }
-}
-const deblur = (...args: string[]) => run(runDeblurCommand, [...args, '--provider', 'cpu', '--threads', '1'])
+const deblur = (...args: string[]) => runCli(runDeblurCommand, [...args, '--provider', 'cpu', '--threads', '1'])
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'cli-restorer-'))
@@ -115,7 +100,7 @@ describe('fidediff deblur with an image-to-image model', () => {
 
 describe('fidediff models', () => {
   it('says how to get MAXIM-3S when it is not installed, and nothing when it is', async () => {
-    const r = await run(runModelsCommand, [])
+    const r = await runCli(runModelsCommand, [])
     expect(r.code).toBe(0)
     const hasMaxim = (await findModels()).models.some((m) => m.manifest.id === 'maxim-3s')
     if (hasMaxim) expect(r.stdout).not.toContain('npm run models:maxim')

@@ -6,33 +6,18 @@ import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { Writable } from 'node:stream'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runDeblurCommand } from '../../src/cli/deblur.ts'
 import { runReportCommand } from '../../src/cli/report.ts'
 import type { BatchReport } from '../../src/main/jobs/index.ts'
-import { listFiles, makePhoto, makeShoot, snapshot, type Shoot } from './batch-fixtures.ts'
+import { listFiles, makePhoto, makeShoot, snapshot, type Shoot, runCli } from './batch-fixtures.ts'
 
 const MODEL = 'test/fixtures/models/fidediff-random'
 let work: string
 let shoot: Shoot
 
-class Capture extends Writable {
-  text = ''
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString()
-    done()
-  }
-}
-
-async function cli(run: typeof runDeblurCommand, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture()
-  const stderr = new Capture()
-  const code = await run(args, { stdout, stderr, isTTY: false })
-  return { code, stdout: stdout.text, stderr: stderr.text }
-}
-const deblur = (...args: string[]) => cli(runDeblurCommand, [...args, '--model', MODEL, '--provider', 'cpu', '--threads', '1'])
+const deblur = (...args: string[]) => runCli(runDeblurCommand, [...args, '--model', MODEL, '--provider', 'cpu', '--threads', '1'])
 const readJson = async (path: string): Promise<BatchReport> => JSON.parse(await readFile(path, 'utf8')) as BatchReport
 
 beforeAll(async () => {
@@ -128,7 +113,7 @@ describe('fidediff deblur', () => {
       expect({ args, code: r.code }).toEqual({ args, code: 2 })
       expect(r.stderr).toMatch(message)
     }
-    const noModel = await cli(runDeblurCommand, [shoot.root, '--model', join(work, 'nowhere')])
+    const noModel = await runCli(runDeblurCommand, [shoot.root, '--model', join(work, 'nowhere')])
     expect(noModel.code).toBe(2)
     expect(noModel.stderr).toMatch(/no model/)
   })
@@ -178,13 +163,13 @@ describe('fidediff deblur', () => {
     expect((await listFiles(out)).filter((f) => !f.startsWith('.') && !f.includes('/.'))).toHaveLength(20)
 
     const merged = join(work, 'merged.json')
-    const m = await cli(runReportCommand, ['--merge', ...reports, '--out', merged])
+    const m = await runCli(runReportCommand, ['--merge', ...reports, '--out', merged])
     expect(m.code).toBe(1) // the broken photos failed
     expect(m.stdout).toMatch(/3 reports merged .*23 photos, 20 done, 3 failed/)
     expect((await readJson(merged)).totals).toMatchObject({ files: 23, done: 20, failed: 3 })
-    const partial = await cli(runReportCommand, ['--merge', reports[0]!, reports[1]!, '--out', join(work, 'partial.csv')])
+    const partial = await runCli(runReportCommand, ['--merge', reports[0]!, reports[1]!, '--out', join(work, 'partial.csv')])
     expect(partial.stderr).toMatch(/2 of 3 shards merged \(missing: 3\/3\)/)
-    const bad = await cli(runReportCommand, ['--merge', join(work, 'a-file'), '--out', merged])
+    const bad = await runCli(runReportCommand, ['--merge', join(work, 'a-file'), '--out', merged])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/a-file: not a JSON report/)
   })
