@@ -6,8 +6,13 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // the engine runs in a worker thread (src/main/app/engine-protocol.ts): its own entry
-        input: { index: resolve('src/main/index.ts'), 'engine-worker': resolve('src/main/app/engine-worker.ts') },
+        // the engine runs in a worker thread (src/main/app/engine-protocol.ts) and its tiles in
+        // worker threads of their own (src/main/engine/tile-executor.ts): one entry each
+        input: {
+          index: resolve('src/main/index.ts'),
+          'engine-worker': resolve('src/main/app/engine-worker.ts'),
+          'tile-worker': resolve('src/main/engine/tile-worker.ts'),
+        },
         external: ['sharp', 'onnxruntime-node'],
       },
     },

@@ -29,7 +29,9 @@ export const DEBLUR_USAGE = `usage: fidediff deblur <files|folders...> [options]
   --skip-existing      same as --collision skip
   --t auto|N           timestep: predicted per tile (auto) or fixed   --t-offset N
   --tile N             tile edge in model-input px   --upscale 1|2   --grid N
-  --provider P         ${PROVIDER_CHOICES.join('|')}   --threads N   --model DIR|ID
+  --provider P         ${PROVIDER_CHOICES.join('|')}   --model DIR|ID
+  --workers N          tiles at once on the CPU, one thread each (default: cores, at most 4)
+  --threads N          ONNX Runtime threads per worker (default: cores / workers)
   --analysis-model DIR|ID  the fidediff model whose t̂ and kernels go with an image-to-image
                        --model (default: the first fidediff model installed)
   --recursive, -r      include subfolders           --kernel-map   kernel PNG + JSON per photo
@@ -42,7 +44,7 @@ const OPTIONS = {
   tile: { type: 'string' }, upscale: { type: 'string' }, recursive: { type: 'boolean', short: 'r' },
   'skip-existing': { type: 'boolean' }, collision: { type: 'string' }, 'bit-depth': { type: 'string' },
   'no-metadata': { type: 'boolean' }, 'kernel-map': { type: 'boolean' }, report: { type: 'string' },
-  model: { type: 'string' }, 'analysis-model': { type: 'string' }, threads: { type: 'string' }, shard: { type: 'string' }, grid: { type: 'string' },
+  model: { type: 'string' }, 'analysis-model': { type: 'string' }, threads: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' }, grid: { type: 'string' },
   'no-resume': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -157,7 +159,8 @@ export async function runDeblurCommand(argv: string[], io: CliIO): Promise<numbe
       throw new UsageError((error as Error).message)
     }
     const threads = intFlag('threads', parsed.values.threads, 1, 1024)
-    const open = threads === undefined ? { provider } : { provider, threads }
+    const workers = intFlag('workers', parsed.values.workers, 1, 64)
+    const open = { provider, ...(threads === undefined ? {} : { threads }), ...(workers === undefined ? {} : { workers }) }
     engine = await DeblurEngine.open(model, open)
     try {
       if (analysisModel) analyzer = await DeblurEngine.open(analysisModel, open)

@@ -105,6 +105,7 @@ async function start(): Promise<void> {
     showItemInFolder: (path) => shell.showItemInFolder(path),
     modelDirs: modelDirs(),
     engineWorker: new URL('./engine-worker.js', import.meta.url),
+    tileWorker: new URL('./tile-worker.js', import.meta.url),
   })
   const library = core.library
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(request.url, rendererDir, library))

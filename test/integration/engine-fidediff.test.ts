@@ -73,7 +73,8 @@ describe('the staged FideDiff pipeline deblurs a photo and explains it', () => {
     expect(deblurStages(model.manifest).map((s) => s.id)).toEqual(['encoder', 'kernel_estimator', 'time_predictor', 'restorer', 'decoder'])
     expect(stageClosure(model.manifest.stages, ['latent']).map((s) => s.id)).toEqual(['encoder'])
 
-    const fresh = await DeblurEngine.open(model, { provider: 'cpu', threads: 1 })
+    // one worker: the tiles run on the engine's own sessions, whose opened stages it reports
+    const fresh = await DeblurEngine.open(model, { provider: 'cpu', threads: 1, workers: 1 })
     try {
       const analysis = await fresh.analyze(photo, { grid: 6 })
       expect(fresh.openedStages.sort()).toEqual(['kernel_estimator', 'time_predictor'])
@@ -105,11 +106,13 @@ describe('the staged FideDiff pipeline deblurs a photo and explains it', () => {
     // time_predictor's file swapped for the encoder graph: its input names no longer match
     broken.manifest.stages[2]!.file = 'encoder.onnx'
     broken.dir = model.dir
-    const e = await DeblurEngine.open(broken, { provider: 'cpu', threads: 1 })
-    try {
-      await expect(e.analyze(photo)).rejects.toThrow(/fidediff-random: stage "time_predictor" \(encoder\.onnx\)/)
-    } finally {
-      await e.dispose()
+    for (const workers of [1, 2]) {
+      const e = await DeblurEngine.open(broken, { provider: 'cpu', threads: 1, workers })
+      try {
+        await expect(e.analyze(photo)).rejects.toThrow(/fidediff-random: stage "time_predictor" \(encoder\.onnx\)/)
+      } finally {
+        await e.dispose()
+      }
     }
   })
 

@@ -37,6 +37,8 @@ export interface AppCoreContext {
   threads?: number
   /** the built app's bundled engine worker (out/main/engine-worker.js) */
   engineWorker?: URL
+  /** the built app's bundled tile worker (out/main/tile-worker.js), started by the engine worker */
+  tileWorker?: URL
 }
 
 /**
@@ -59,7 +61,7 @@ export async function createAppCore(ctx: AppCoreContext) {
   const recent = new RecentList(ctx.userDataDir)
   const grants = new PathGrants()
   const library = new PhotoLibrary()
-  const engines = new EngineHost({ modelDirs: ctx.modelDirs, threads: ctx.threads, workerEntry: ctx.engineWorker })
+  const engines = new EngineHost({ modelDirs: ctx.modelDirs, threads: ctx.threads, workerEntry: ctx.engineWorker, tileWorkerEntry: ctx.tileWorker })
   const jobs = new PhotoJobs({
     progress: (e) => ctx.emit('job:progress', e),
     finished: (e) => ctx.emit('job:finished', e),

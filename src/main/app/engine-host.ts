@@ -43,6 +43,7 @@ export class EngineHost {
   readonly #modelDirs: string[] | undefined
   readonly #threads: number | undefined
   readonly #workerEntry: URL | undefined
+  readonly #tileWorkerEntry: URL | undefined
   #catalog: Promise<{ models: LoadedModel[]; problems: string[] }> | null = null
   readonly #engines = new Map<string, Promise<RemoteEngine>>()
   /** engines no longer chosen, being disposed; a new one opens after them (memory, GPU) */
@@ -50,12 +51,13 @@ export class EngineHost {
 
   /**
    * `modelDirs` overrides the engine's defaultModelDirs() (tests, packaged resources);
-   * `workerEntry` is the bundled engine-worker.js of the built app.
+   * `workerEntry` and `tileWorkerEntry` are the bundled engine-worker.js and tile-worker.js of the built app.
    */
-  constructor(options: { modelDirs?: string[]; threads?: number; workerEntry?: URL } = {}) {
+  constructor(options: { modelDirs?: string[]; threads?: number; workerEntry?: URL; tileWorkerEntry?: URL } = {}) {
     this.#modelDirs = options.modelDirs
     this.#threads = options.threads
     this.#workerEntry = options.workerEntry
+    this.#tileWorkerEntry = options.tileWorkerEntry
   }
 
   /** Every installed model (found once) and why a folder was refused. */
@@ -119,7 +121,7 @@ export class EngineHost {
     const released = this.#releasing
     const opening = (async () => {
       await released
-      return RemoteEngine.open(model, provider, { threads: this.#threads, entry: this.#workerEntry })
+      return RemoteEngine.open(model, provider, { threads: this.#threads, entry: this.#workerEntry, tileEntry: this.#tileWorkerEntry })
     })()
     this.#engines.set(key, opening)
     opening.catch(() => {

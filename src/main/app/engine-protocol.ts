@@ -7,7 +7,7 @@
 import type { Box, DeblurProgress, DeblurSettings, PhotoAnalysis, PixelBuffer, ProviderChoice, ProviderName, TileReport } from '../../shared/domain.ts'
 
 export type EngineRequest =
-  | { type: 'open'; id: number; modelDir: string; provider: ProviderChoice; threads?: number }
+  | { type: 'open'; id: number; modelDir: string; provider: ProviderChoice; threads?: number | undefined; tileWorkerEntry?: string | undefined }
   | { type: 'deblur'; id: number; image: PixelBuffer; settings: DeblurSettings; grid?: number }
   | { type: 'analyze'; id: number; image: PixelBuffer; grid?: number }
   | { type: 'region'; id: number; image: PixelBuffer; box: Box; settings: DeblurSettings }

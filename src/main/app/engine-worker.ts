@@ -39,7 +39,12 @@ async function serve(request: Exclude<EngineRequest, { type: 'cancel' }>): Promi
       case 'open': {
         await engine?.dispose()
         engine = null
-        engine = await DeblurEngine.open(await loadModel(request.modelDir), { provider: request.provider, threads: request.threads })
+        const { provider, threads, tileWorkerEntry } = request
+        engine = await DeblurEngine.open(await loadModel(request.modelDir), {
+          provider,
+          ...(threads === undefined ? {} : { threads }),
+          ...(tileWorkerEntry === undefined ? {} : { tileWorkerEntry: new URL(tileWorkerEntry) }),
+        })
         return { provider: engine.provider, providerNote: engine.providerNote }
       }
       case 'deblur':

@@ -49,11 +49,16 @@ export class RemoteEngine implements BatchEngine {
     this.#worker.on('exit', (code) => this.#failAll(new Error(`the engine worker stopped (exit code ${code})`)))
   }
 
-  static async open(model: LoadedModel, provider: ProviderChoice, options: { threads?: number; entry?: URL } = {}): Promise<RemoteEngine> {
+  static async open(
+    model: LoadedModel,
+    provider: ProviderChoice,
+    options: { threads?: number | undefined; entry?: URL | undefined; tileEntry?: URL | undefined } = {},
+  ): Promise<RemoteEngine> {
     const { threads } = options
+    const tileWorkerEntry = options.tileEntry?.href
     const engine = new RemoteEngine(model, options.entry)
     try {
-      const opened = (await engine.#call('open', { modelDir: model.dir, provider, threads })) as OpenedReply
+      const opened = (await engine.#call('open', { modelDir: model.dir, provider, threads, tileWorkerEntry })) as OpenedReply
       engine.provider = opened.provider
       engine.providerNote = opened.providerNote
       return engine

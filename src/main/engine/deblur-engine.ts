@@ -12,13 +12,16 @@ import type {
   ProviderName,
   TileReport,
 } from '../../shared/domain.ts'
+import { availableParallelism } from 'node:os'
 import { TENSOR } from '../../shared/model-manifest.ts'
 import { checkPixelBuffer } from './blend-band.ts'
 import type { LoadedModel } from './load-model.ts'
 import { throwIfAborted } from './model-error.ts'
 import { StageSessions } from './onnx-sessions.ts'
 import { analysisStages, deblurStages } from './stage-graph.ts'
+import { LocalTileExecutor, type TileExecutor } from './tile-executor.ts'
 import { runTilePass } from './tile-pass.ts'
+import { TileWorkerPool } from './tile-worker-pool.ts'
 
 export interface DeblurResult {
   /** same size, channels and bit depth as the input; alpha copied untouched */
@@ -89,24 +92,62 @@ function cropPixels(image: PixelBuffer, box: Box): PixelBuffer {
   return { width: box.width, height: box.height, channels, bitDepth: image.bitDepth, data }
 }
 
+export interface EngineOptions {
+  provider?: ProviderChoice
+  /** ONNX Runtime intra-op threads per session (default: ORT's own choice, or cores / workers with tile workers) */
+  threads?: number
+  /** tiles run at once on the CPU provider, one worker thread each (default: cores, at most 4); 1 = none */
+  workers?: number
+  /** the built app's bundled tile-worker.js (from source the tsx boot file is used) */
+  tileWorkerEntry?: URL
+}
+
+/** Tile workers on the CPU provider: as many as cores, at most 4, each with an equal share of the threads. */
+export function tileWorkerPlan(cores: number, options: Pick<EngineOptions, 'threads' | 'workers'>): { workers: number; threads: number } {
+  const workers = Math.max(1, Math.floor(options.workers ?? Math.min(4, cores)))
+  return { workers, threads: options.threads ?? Math.max(1, Math.floor(cores / workers)) }
+}
+
 export class DeblurEngine {
   readonly #sessions: StageSessions
+  readonly #local: LocalTileExecutor
+  readonly #options: EngineOptions
+  /** opened on the first pass with more than one tile (small photos and previews never start workers) */
+  #pool: Promise<TileExecutor> | null = null
   #queue: Promise<unknown> = Promise.resolve()
   #disposed = false
 
   private constructor(
     readonly model: LoadedModel,
     sessions: StageSessions,
+    options: EngineOptions,
   ) {
     this.#sessions = sessions
+    this.#local = new LocalTileExecutor(sessions, model.manifest)
+    this.#options = options
   }
 
   /** Open `model` on the chosen provider (auto: the platform's GPU provider if it loads, else CPU). */
-  static async open(model: LoadedModel, options: { provider?: ProviderChoice; threads?: number } = {}): Promise<DeblurEngine> {
+  static async open(model: LoadedModel, options: EngineOptions = {}): Promise<DeblurEngine> {
     const { manifest } = model
     // a stage every request runs resolves the provider; fidediff analysis never runs the first (encoder) stage
     const probe = manifest.kind === 'fidediff' ? analysisStages(manifest)[0]! : manifest.stages[0]!
-    return new DeblurEngine(model, await StageSessions.open(model, probe, options.provider ?? 'auto', options.threads))
+    return new DeblurEngine(model, await StageSessions.open(model, probe, options.provider ?? 'auto', options.threads), options)
+  }
+
+  /** Tile workers this engine runs on the CPU provider (1: tiles run on the engine's own thread). */
+  get tileWorkers(): number {
+    return this.provider === 'cpu' ? tileWorkerPlan(availableParallelism(), this.#options).workers : 1
+  }
+
+  #executor(tiles: number): Promise<TileExecutor> {
+    const workers = this.tileWorkers
+    if (tiles < 2 || workers < 2) return Promise.resolve(this.#local)
+    this.#pool ??= TileWorkerPool.open(this.model, {
+      ...tileWorkerPlan(availableParallelism(), this.#options),
+      entry: this.#options.tileWorkerEntry,
+    })
+    return this.#pool
   }
 
   /** The provider that actually runs. */
@@ -140,7 +181,8 @@ export class DeblurEngine {
       const { manifest } = this.model
       const pass = await runTilePass(image, {
         model: this.model,
-        sessions: this.#sessions,
+        executor: (tiles) => this.#executor(tiles),
+        provider: this.provider,
         stages: deblurStages(manifest),
         settings,
         factor: settings.upscale ?? manifest.upscale.factor,
@@ -168,7 +210,8 @@ export class DeblurEngine {
       const { manifest } = this.model
       const pass = await runTilePass(image, {
         model: this.model,
-        sessions: this.#sessions,
+        executor: (tiles) => this.#executor(tiles),
+        provider: this.provider,
         stages: analysisStages(manifest),
         settings: null,
         factor: manifest.upscale.factor,
@@ -222,6 +265,8 @@ export class DeblurEngine {
     if (this.#disposed) return
     this.#disposed = true
     await this.#queue
-    await this.#sessions.release()
+    const pool = await this.#pool?.catch(() => null)
+    await pool?.release()
+    await this.#local.release()
   }
 }

@@ -3,15 +3,16 @@
  * margin) → upsample ×f → stages → clamp → downsample → blend into a one-tile-row band; for
  * fidediff models the kernel map and t̂ go into the per-region summary as tiles finish.
  */
-import type { DeblurProgress, DeblurSettings, PhotoAnalysis, PixelBuffer, TileReport } from '../../shared/domain.ts'
+import type { DeblurProgress, DeblurSettings, PhotoAnalysis, PixelBuffer, ProviderName, TileReport } from '../../shared/domain.ts'
 import { TENSOR, type StageSpec } from '../../shared/model-manifest.ts'
 import { BlendBand, cropPlanar, readPlanarRgb } from './blend-band.ts'
 import { RegionAccumulator } from './kernel-summary.ts'
 import type { LoadedModel } from './load-model.ts'
 import { throwIfAborted } from './model-error.ts'
-import type { StageSessions, TensorValue } from './onnx-sessions.ts'
+import type { TensorValue } from './onnx-sessions.ts'
 import { downsamplePlanar, upsamplePlanar } from './resample.ts'
-import { runStages } from './run-stages.ts'
+import type { StageRun } from './run-stages.ts'
+import type { TileExecutor } from './tile-executor.ts'
 import { axisWeights, tilePlan, type PlannedTile } from './tile-plan.ts'
 
 /** Catmull-Rom reads x[i−1] … x[i+2]: two real pixels around a window make its upsampling match the whole image's. */
@@ -19,7 +20,10 @@ const RESAMPLE_MARGIN = 2
 
 export interface TilePassOptions {
   model: LoadedModel
-  sessions: StageSessions
+  /** where the tiles run, given how many there are */
+  executor: (tiles: number) => Promise<TileExecutor>
+  /** the provider that runs the stages, for the analysis report */
+  provider: ProviderName
   stages: readonly StageSpec[]
   /** null: analysis only (no timestep, no restored image) */
   settings: DeblurSettings | null
@@ -82,7 +86,20 @@ export async function runTilePass(image: PixelBuffer, o: TilePassOptions): Promi
   const rowWeights = plan.rows.map(axisWeights)
   const reports: TileReport[] = []
 
+  // up to `parallel` tiles in flight; results are consumed in plan order, so the blend band and
+  // the region summary see exactly the sequence a one-by-one pass gives
+  const executor = await o.executor(plan.tiles.length)
+  const inFlight: Promise<StageRun>[] = []
+  const launch = (tile: PlannedTile): void => {
+    const run = executor.run(o.stages, modelInput(image, tile, o.factor), o.settings, o.signal, o.what)
+    run.catch(() => undefined) // awaited in order below; a pass that stops early must not leave it unhandled
+    inFlight.push(run)
+  }
   for (const tile of plan.tiles) {
+    throwIfAborted(o.signal, o.what)
+    while (inFlight.length < executor.parallel && tile.index + inFlight.length < plan.tiles.length)
+      launch(plan.tiles[tile.index + inFlight.length]!)
+    const run = await inFlight.shift()!
     throwIfAborted(o.signal, o.what)
     const where = `${manifest.id}: tile ${tile.index + 1}/${plan.tiles.length}`
     const row = plan.rows[tile.row]!
@@ -90,7 +107,6 @@ export async function runTilePass(image: PixelBuffer, o: TilePassOptions): Promi
     const wx = colWeights[tile.col]!
     const wy = rowWeights[tile.row]!
     const { window } = tile
-    const run = await runStages(o.sessions, manifest, o.stages, modelInput(image, tile, o.factor), o.settings, o.signal, o.what)
     const modelW = o.factor * window.width
     const modelH = o.factor * window.height
 
@@ -124,7 +140,7 @@ export async function runTilePass(image: PixelBuffer, o: TilePassOptions): Promi
         kernelPixelScale: (manifest.kernel.pixelScale * manifest.upscale.factor) / o.factor,
         timestepRange: { min: manifest.timestep.min, max: manifest.timestep.max },
         model: manifest.id,
-        provider: o.sessions.provider,
+        provider: o.provider,
       },
       manifest.timestep.default,
     )
