@@ -16,6 +16,7 @@ const { values } = parseArgs({
     megapixels: { type: 'string' },
     tile: { type: 'string' },
     threads: { type: 'string' },
+    workers: { type: 'string' },
     provider: { type: 'string', default: 'auto' },
   },
 })
@@ -36,15 +37,17 @@ try {
   const engine = await DeblurEngine.open(model, {
     provider: values.provider as 'auto',
     ...(values.threads ? { threads: Number(values.threads) } : {}),
+    ...(values.workers ? { workers: Number(values.workers) } : {}),
   })
   const started = performance.now()
   const photo = await decodePhoto(input)
   const result = await engine.deblur(photo.pixels, { t: 'auto', tOffset: 0, ...(values.tile ? { tile: Number(values.tile) } : {}) })
   await encodePhoto(result.image, photo.metadata, join(dir, 'output.jpg'), { format: 'jpeg', quality: 92 })
   const seconds = (performance.now() - started) / 1000
+  const workers = engine.tileWorkers
   await engine.dispose()
   const rssMiB = process.resourceUsage().maxRSS / 1024
-  process.stdout.write(`${JSON.stringify({ width, height, seconds, rssMiB, provider: result.provider })}\n`)
+  process.stdout.write(`${JSON.stringify({ width, height, seconds, rssMiB, provider: result.provider, workers })}\n`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

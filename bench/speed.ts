@@ -6,7 +6,8 @@
  * Sweeps (issue 6), each an extra table after the main one, same runs per point:
  *   --sizes 1,4,12,24          the main table's photo sizes (24 MP included on request)
  *   --tiles 256,512,768        tile-size sweep at --sweep-megapixels (default 1)
- *   --thread-counts 1,2        ONNX Runtime thread sweep at --sweep-megapixels
+ *   --thread-counts 1,2        ONNX Runtime thread sweep at --sweep-megapixels (with --workers 1 unless given)
+ *   --worker-counts 1,2        tile-worker sweep at --sweep-megapixels (tiles at once, one thread each unless --threads)
  *   --maxim [--maxim-model D]  MAXIM-3S (ONNX, resources/models/maxim-3s) on the same kind of
  *                              photo at --maxim-megapixels (default 0.15: it runs ~0.002 MP/s),
  *                              beside the default model on that same photo, per megapixel
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     model: { type: 'string' },
     tile: { type: 'string' },
     threads: { type: 'string' },
+    workers: { type: 'string' },
+    'worker-counts': { type: 'string' },
     tiles: { type: 'string' },
     'thread-counts': { type: 'string' },
     'sweep-megapixels': { type: 'string', default: '1' },
@@ -40,27 +43,29 @@ const model = await chooseModel(values.model)
 const sizes = values.sizes.split(',').map(Number)
 const runs = Number(values.runs)
 
-interface Run { width: number; height: number; seconds: number; rssMiB: number; provider: string }
+interface Run { width: number; height: number; seconds: number; rssMiB: number; provider: string; workers: number }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-interface Point { width: number; height: number; megapixels: number; seconds: number; rssMiB: number; provider: string }
+interface Point { width: number; height: number; megapixels: number; seconds: number; rssMiB: number; provider: string; workers: number }
 
 /** median of `runs` runs of bench/speed-run.ts, each in its own process (its peak RSS alone) */
-function measure(dir: string, mp: number, label: string, tile?: string, threads?: string): Point {
+function measure(dir: string, mp: number, label: string, tile?: string, threads?: string, workers?: string): Point {
   const measured: Run[] = []
   for (let i = 0; i < runs; i++) {
     const args = ['tsx', 'bench/speed-run.ts', '--model', dir, '--megapixels', String(mp)]
     if (tile) args.push('--tile', tile)
     if (threads) args.push('--threads', threads)
+    if (workers) args.push('--workers', workers)
     const line = execFileSync('npx', args, { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!
     measured.push(JSON.parse(line) as Run)
     process.stderr.write(`${label} run ${i + 1}/${runs}: ${measured.at(-1)!.seconds.toFixed(1)} s\n`)
   }
-  const { width, height, provider } = measured[0]!
+  const { width, height, provider, workers: w } = measured[0]!
   return {
     width,
     height,
     provider,
+    workers: w,
     megapixels: (width * height) / 1e6,
     seconds: median(measured.map((r) => r.seconds)),
     rssMiB: median(measured.map((r) => r.rssMiB)),
@@ -71,10 +76,12 @@ const cells = (p: Point) => `${p.seconds.toFixed(1)} | ${(p.megapixels / p.secon
 const rows: string[] = []
 const points: Point[] = []
 let provider = ''
+let workers = 1
 for (const mp of sizes) {
-  const p = measure(model.dir, mp, `${mp} MP`, values.tile, values.threads)
+  const p = measure(model.dir, mp, `${mp} MP`, values.tile, values.threads, values.workers)
   points.push(p)
   provider = p.provider
+  workers = p.workers
   rows.push(`| ${p.width}×${p.height} (${p.megapixels.toFixed(1)} MP) | ${cells(p)} |`)
 }
 
@@ -86,7 +93,7 @@ const commit = (() => {
   }
 })()
 const table = [
-  `Model ${model.manifest.id} ${model.manifest.version}, provider ${provider}, ${runs} runs per size (median), tile ${values.tile ?? model.manifest.tile.size}`,
+  `Model ${model.manifest.id} ${model.manifest.version}, provider ${provider}, ${workers} tile worker${workers === 1 ? '' : 's'}, ${runs} runs per size (median), tile ${values.tile ?? model.manifest.tile.size}`,
   `Machine: ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, commit ${commit}`,
   '',
   '| photo | seconds (median) | MP/s | peak RSS MiB |',
@@ -98,26 +105,41 @@ const sweepMp = Number(values['sweep-megapixels'])
 const sections: string[] = []
 if (values.tiles) {
   const lines = values.tiles.split(',').map((tile) => {
-    const p = measure(model.dir, sweepMp, `tile ${tile}`, tile, values.threads)
+    const p = measure(model.dir, sweepMp, `tile ${tile}`, tile, values.threads, values.workers)
     return `| ${tile} | ${cells(p)} |`
   })
   sections.push([`### Tile-size sweep (${model.manifest.id}, ${sweepMp} MP, model-input px; overlap ${model.manifest.tile.overlap})`, '', '| tile | seconds (median) | MP/s | peak RSS MiB |', '|---|---|---|---|', ...lines].join('\n'))
 }
 if (values['thread-counts']) {
   const lines = values['thread-counts'].split(',').map((threads) => {
-    const p = measure(model.dir, sweepMp, `${threads} threads`, values.tile, threads)
+    const p = measure(model.dir, sweepMp, `${threads} threads`, values.tile, threads, values.workers ?? '1')
     return `| ${threads} | ${cells(p)} |`
   })
-  sections.push([`### Thread sweep (${model.manifest.id}, ${sweepMp} MP, ONNX Runtime intra-op threads)`, '', '| threads | seconds (median) | MP/s | peak RSS MiB |', '|---|---|---|---|', ...lines].join('\n'))
+  sections.push([`### Thread sweep (${model.manifest.id}, ${sweepMp} MP, ONNX Runtime intra-op threads, ${values.workers ?? 1} tile worker(s))`, '', '| threads | seconds (median) | MP/s | peak RSS MiB |', '|---|---|---|---|', ...lines].join('\n'))
+}
+if (values['worker-counts']) {
+  const lines = values['worker-counts'].split(',').map((n) => {
+    const p = measure(model.dir, sweepMp, `${n} workers`, values.tile, values.threads, n)
+    return `| ${n} | ${cells(p)} |`
+  })
+  sections.push(
+    [
+      `### Tile-worker sweep (${model.manifest.id}, ${sweepMp} MP, tiles at once, ${values.threads ?? 'cores / workers'} ONNX Runtime thread(s) each)`,
+      '',
+      '| workers | seconds (median) | MP/s | peak RSS MiB |',
+      '|---|---|---|---|',
+      ...lines,
+    ].join('\n'),
+  )
 }
 if (values.maxim) {
   const dir = resolve(values['maxim-model'])
   if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`--maxim: no model in ${dir} (npm run models:maxim)`)
   const maxim = await loadModel(dir)
   const mp = Number(values['maxim-megapixels'])
-  const m = measure(dir, mp, 'MAXIM-3S', undefined, values.threads)
+  const m = measure(dir, mp, 'MAXIM-3S', undefined, values.threads, values.workers)
   // the same photo for both: tiling overheads and fixed costs then weigh alike
-  const same = measure(model.dir, mp, `${model.manifest.id} at the MAXIM size`, values.tile, values.threads)
+  const same = measure(model.dir, mp, `${model.manifest.id} at the MAXIM size`, values.tile, values.threads, values.workers)
   const perMp = (p: Point) => p.megapixels / p.seconds
   sections.push(
     [

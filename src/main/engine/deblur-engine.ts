@@ -113,7 +113,7 @@ export class DeblurEngine {
   readonly #local: LocalTileExecutor
   readonly #options: EngineOptions
   /** opened on the first pass with more than one tile (small photos and previews never start workers) */
-  #pool: Promise<TileExecutor> | null = null
+  #pool: Promise<TileWorkerPool> | null = null
   #queue: Promise<unknown> = Promise.resolve()
   #disposed = false
 
@@ -140,14 +140,19 @@ export class DeblurEngine {
     return this.provider === 'cpu' ? tileWorkerPlan(availableParallelism(), this.#options).workers : 1
   }
 
-  #executor(tiles: number): Promise<TileExecutor> {
-    const workers = this.tileWorkers
-    if (tiles < 2 || workers < 2) return Promise.resolve(this.#local)
-    this.#pool ??= TileWorkerPool.open(this.model, {
-      ...tileWorkerPlan(availableParallelism(), this.#options),
-      entry: this.#options.tileWorkerEntry,
-    })
-    return this.#pool
+  async #executor(tiles: number): Promise<TileExecutor> {
+    if (tiles < 2 || this.tileWorkers < 2) return this.#local
+    const current = await this.#pool?.catch(() => null)
+    if (current?.broken) await current.release()
+    if (!current || current.broken) {
+      const opening = TileWorkerPool.open(this.model, { ...tileWorkerPlan(availableParallelism(), this.#options), entry: this.#options.tileWorkerEntry })
+      this.#pool = opening
+      // a pool that could not open is not kept: the next pass tries again
+      opening.catch(() => {
+        if (this.#pool === opening) this.#pool = null
+      })
+    }
+    return this.#pool!
   }
 
   /** The provider that actually runs. */

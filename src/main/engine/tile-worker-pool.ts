@@ -74,6 +74,11 @@ class TileWorker {
     })
   }
 
+  /** the worker stopped or could not open: it runs no more tiles */
+  get failed(): boolean {
+    return this.#failure !== null
+  }
+
   async terminate(): Promise<void> {
     this.#failure ??= new Error('the engine was disposed')
     await this.#worker.terminate()
@@ -96,6 +101,11 @@ export class TileWorkerPool implements TileExecutor {
 
   get parallel(): number {
     return this.#workers.length
+  }
+
+  /** a worker died (crash, out of memory): the engine opens a fresh pool for its next pass */
+  get broken(): boolean {
+    return this.#workers.some((w) => w.failed)
   }
 
   /** Start `workers` workers and wait until each has opened the model. */
