@@ -23,7 +23,7 @@ class PatchPhase:
 
 @dataclass
 class StageConfig:
-    name: str  # vae | base | kernel | control
+    name: str  # vae | latent_decoding | base | kernel | control
     steps: int
     lr: float
     phases: list[PatchPhase]

@@ -76,3 +76,24 @@ def test_the_kernel_controlnet_reacts_to_the_kernel_map() -> None:
         assert (model.restorer(lat, k1, t) - model.restorer(lat, k2, t)).abs().max().item() > 1e-4
         model.restorer.use_control = False
         assert torch.equal(model.restorer(lat, k1, t), model.restorer(lat, k2, t))
+
+
+def test_latent_decoding_decodes_the_sharp_latent_with_the_blurry_skip() -> None:
+    """Stage 0b's led term: a new blurry photo changes it only through the skip, a new sharp
+    photo only through the latent; the skip is the blurry photo's, the latent the sharp one's."""
+    from training.config import PatchPhase, StageConfig
+    from training.stages import latent_decoding_loss
+
+    torch.manual_seed(0)
+    model = FideDiffTiny(small_model_config()).eval()
+    stage = StageConfig(name="latent_decoding", steps=1, lr=1e-3, trainable={"vae.": 1.0},
+                        phases=[PatchPhase(until=1.0, size=32, batch=1)], ssim_weight=0.0)
+    sharp, blurry, other = torch.rand(3, 1, 3, 64, 64)
+    with torch.no_grad():
+        _, base = latent_decoding_loss(model, stage, sharp, blurry)
+        skip_b = model.vae.encoder(blurry)[2]
+        latent_s = model.vae.encoder(sharp)[0]
+        expected_led = (model.vae.decoder(latent_s, skip_b) - sharp).abs().mean().item()
+        _, new_blurry = latent_decoding_loss(model, stage, sharp, other)
+    assert abs(base["led"] - expected_led) < 1e-6
+    assert new_blurry["led"] != base["led"]
