@@ -10,12 +10,19 @@ import { FIXTURE_MODELS, testPhoto } from './engine-test-images.ts'
 const settings = { t: 'auto', tOffset: 0 } as const
 
 describe('tile workers', () => {
-  it('split the cores: one worker per core up to 4, the threads shared among them', () => {
-    expect(tileWorkerPlan(2, {})).toEqual({ workers: 2, threads: 1 })
-    expect(tileWorkerPlan(1, {})).toEqual({ workers: 1, threads: 1 })
-    expect(tileWorkerPlan(16, {})).toEqual({ workers: 4, threads: 4 })
-    expect(tileWorkerPlan(8, { workers: 1 })).toEqual({ workers: 1, threads: 8 })
-    expect(tileWorkerPlan(8, { workers: 3, threads: 1 })).toEqual({ workers: 3, threads: 1 })
+  it('split the cores: one worker per core up to 4 and as many as half the memory holds, the threads shared among them', () => {
+    const GiB = 2 ** 30
+    const tiny = 17e6 // FideDiff-Tiny's ONNX bytes
+    const maxim = 92e6 // MAXIM-3S
+    expect(tileWorkerPlan({ cores: 2, memoryBytes: 24 * GiB }, tiny, {})).toEqual({ workers: 2, threads: 1 })
+    expect(tileWorkerPlan({ cores: 1, memoryBytes: 24 * GiB }, tiny, {})).toEqual({ workers: 1, threads: 1 })
+    expect(tileWorkerPlan({ cores: 16, memoryBytes: 24 * GiB }, tiny, {})).toEqual({ workers: 4, threads: 4 })
+    expect(tileWorkerPlan({ cores: 8, memoryBytes: 24 * GiB }, tiny, { workers: 1 })).toEqual({ workers: 1, threads: 8 })
+    expect(tileWorkerPlan({ cores: 8, memoryBytes: 24 * GiB }, tiny, { workers: 3, threads: 1 })).toEqual({ workers: 3, threads: 1 })
+    // an 8 GiB laptop: four FideDiff-Tiny workers, but only two of MAXIM-3S's
+    expect(tileWorkerPlan({ cores: 8, memoryBytes: 8 * GiB }, tiny, {})).toEqual({ workers: 4, threads: 2 })
+    expect(tileWorkerPlan({ cores: 8, memoryBytes: 8 * GiB }, maxim, {})).toEqual({ workers: 2, threads: 4 })
+    expect(tileWorkerPlan({ cores: 8, memoryBytes: 4 * GiB }, maxim, {})).toEqual({ workers: 1, threads: 8 })
   })
 
   describe('give the same photo, t̂ and kernels as tiles run one by one', () => {

@@ -12,7 +12,9 @@ import type {
   ProviderName,
   TileReport,
 } from '../../shared/domain.ts'
-import { availableParallelism } from 'node:os'
+import { statSync } from 'node:fs'
+import { availableParallelism, totalmem } from 'node:os'
+import { join } from 'node:path'
 import { TENSOR } from '../../shared/model-manifest.ts'
 import { checkPixelBuffer } from './blend-band.ts'
 import type { LoadedModel } from './load-model.ts'
@@ -102,16 +104,32 @@ export interface EngineOptions {
   tileWorkerEntry?: URL
 }
 
-/** Tile workers on the CPU provider: as many as cores, at most 4, each with an equal share of the threads. */
-export function tileWorkerPlan(cores: number, options: Pick<EngineOptions, 'threads' | 'workers'>): { workers: number; threads: number } {
-  const workers = Math.max(1, Math.floor(options.workers ?? Math.min(4, cores)))
-  return { workers, threads: options.threads ?? Math.max(1, Math.floor(cores / workers)) }
+/**
+ * Tile workers on the CPU provider: as many as cores, at most 4, and no more than half the
+ * machine's memory holds (each worker has its own sessions: about 20× the model's ONNX bytes
+ * plus 256 MiB of tile tensors — 400 MiB measured for FideDiff-Tiny at tile 512, 1.9 GiB for
+ * MAXIM-3S); each worker gets an equal share of the threads. An explicit `workers` is kept.
+ */
+export function tileWorkerPlan(
+  machine: { cores: number; memoryBytes: number },
+  modelBytes: number,
+  options: Pick<EngineOptions, 'threads' | 'workers'>,
+): { workers: number; threads: number } {
+  const perWorker = 20 * modelBytes + 256 * 2 ** 20
+  const fits = Math.max(1, Math.floor(machine.memoryBytes / 2 / perWorker))
+  const workers = Math.max(1, Math.floor(options.workers ?? Math.min(4, machine.cores, fits)))
+  return { workers, threads: options.threads ?? Math.max(1, Math.floor(machine.cores / workers)) }
+}
+
+function onnxBytes(model: LoadedModel): number {
+  return model.manifest.stages.reduce((sum, stage) => sum + statSync(join(model.dir, stage.file)).size, 0)
 }
 
 export class DeblurEngine {
   readonly #sessions: StageSessions
   readonly #local: LocalTileExecutor
   readonly #options: EngineOptions
+  readonly #modelBytes: number
   /** opened on the first pass with more than one tile (small photos and previews never start workers) */
   #pool: Promise<TileWorkerPool> | null = null
   #queue: Promise<unknown> = Promise.resolve()
@@ -125,6 +143,7 @@ export class DeblurEngine {
     this.#sessions = sessions
     this.#local = new LocalTileExecutor(sessions, model.manifest)
     this.#options = options
+    this.#modelBytes = onnxBytes(model)
   }
 
   /** Open `model` on the chosen provider (auto: the platform's GPU provider if it loads, else CPU). */
@@ -135,9 +154,13 @@ export class DeblurEngine {
     return new DeblurEngine(model, await StageSessions.open(model, probe, options.provider ?? 'auto', options.threads), options)
   }
 
+  #plan(): { workers: number; threads: number } {
+    return tileWorkerPlan({ cores: availableParallelism(), memoryBytes: totalmem() }, this.#modelBytes, this.#options)
+  }
+
   /** Tile workers this engine runs on the CPU provider (1: tiles run on the engine's own thread). */
   get tileWorkers(): number {
-    return this.provider === 'cpu' ? tileWorkerPlan(availableParallelism(), this.#options).workers : 1
+    return this.provider === 'cpu' ? this.#plan().workers : 1
   }
 
   async #executor(tiles: number): Promise<TileExecutor> {
@@ -145,7 +168,7 @@ export class DeblurEngine {
     const current = await this.#pool?.catch(() => null)
     if (current?.broken) await current.release()
     if (!current || current.broken) {
-      const opening = TileWorkerPool.open(this.model, { ...tileWorkerPlan(availableParallelism(), this.#options), entry: this.#options.tileWorkerEntry })
+      const opening = TileWorkerPool.open(this.model, { ...this.#plan(), entry: this.#options.tileWorkerEntry })
       this.#pool = opening
       // a pool that could not open is not kept: the next pass tries again
       opening.catch(() => {
