@@ -21,6 +21,8 @@ class TileWorker {
   readonly pending = new Map<number, Pending>()
   /** tiles given to this worker and not yet settled (counted before the worker has opened) */
   inflight = 0
+  readonly #runs = new Set<Promise<StageRun>>()
+  readonly #exited: Promise<void>
   readonly #worker: Worker
   readonly opened: Promise<void>
   #failure: Error | null = null
@@ -46,6 +48,7 @@ class TileWorker {
       else p.resolve({ tensors: new Map(m.tensors), tHat: m.tHat, tUsed: m.tUsed })
     })
     this.#worker.on('error', (e) => fail(new Error(`${label}: ${e.message}`)))
+    this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()))
     this.#worker.on('exit', (code) => fail(new Error(`${label} stopped (exit code ${code})`)))
     this.#post({ type: 'open', model, threads })
   }
@@ -56,10 +59,13 @@ class TileWorker {
 
   async run(id: number, stages: readonly StageSpec[], image: TensorValue, settings: TileSettings, what: string): Promise<StageRun> {
     this.inflight++
+    const run = this.#run(id, stages, image, settings, what)
+    this.#runs.add(run)
     try {
-      return await this.#run(id, stages, image, settings, what)
+      return await run
     } finally {
       this.inflight--
+      this.#runs.delete(run)
     }
   }
 
@@ -79,9 +85,23 @@ class TileWorker {
     return this.#failure !== null
   }
 
-  async terminate(): Promise<void> {
-    this.#failure ??= new Error('the engine was disposed')
-    await this.#worker.terminate()
+  /**
+   * Let the tiles in flight finish, then have the worker release its sessions and exit.
+   * Terminating a thread inside an ONNX Runtime call crashed the process (seen under load when
+   * a pass failed or was cancelled with tiles still running), so terminate() is only the
+   * fallback for a worker that has not exited after `graceMs`.
+   */
+  async close(graceMs = 15_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)))
+    const graceful = (async () => {
+      await Promise.allSettled([...this.#runs])
+      this.#failure ??= new Error('the engine was disposed')
+      this.#post({ type: 'close' })
+      await this.#exited
+    })()
+    if ((await Promise.race([graceful, late])) === 'late') await this.#worker.terminate()
+    clearTimeout(timer)
   }
 }
 
@@ -132,6 +152,6 @@ export class TileWorkerPool implements TileExecutor {
   }
 
   async release(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.terminate()))
+    await Promise.all(this.#workers.map((w) => w.close()))
   }
 }

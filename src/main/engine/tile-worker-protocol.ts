@@ -7,6 +7,8 @@ export type TileWorkerRequest =
   /** the engine's own LoadedModel (already checked): workers run exactly what the engine runs */
   | { type: 'open'; model: LoadedModel; threads: number }
   | { type: 'run'; id: number; stageIds: string[]; image: TensorValue; settings: TileSettings; what: string }
+  /** release the sessions and exit (sent once no tile is in flight) */
+  | { type: 'close' }
 
 export type TileWorkerReply =
   | { type: 'opened' }

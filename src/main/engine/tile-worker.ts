@@ -26,6 +26,12 @@ async function handle(request: TileWorkerRequest): Promise<void> {
     reply({ type: 'opened' })
     return
   }
+  if (request.type === 'close') {
+    await opened?.sessions.release()
+    opened = null
+    port!.close()
+    return
+  }
   if (opened === null) throw new Error('the tile worker is not open')
   const { model, sessions } = opened
   const stages = request.stageIds.map((id) => {
@@ -43,6 +49,8 @@ async function handle(request: TileWorkerRequest): Promise<void> {
 port.on('message', (request: TileWorkerRequest) => {
   handle(request).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error)
-    reply(request.type === 'run' ? { type: 'error', id: request.id, message } : { type: 'failed', message })
+    if (request.type === 'run') reply({ type: 'error', id: request.id, message })
+    else if (request.type === 'open') reply({ type: 'failed', message })
+    else port!.close()
   })
 })
