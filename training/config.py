@@ -37,6 +37,7 @@ class StageConfig:
     time_weight: float = 1.0  # λ4
     consistency: bool = True  # CT: train at t around the true t, not only at t = 200
     ct_range: float = 120.0
+    sharp_t_max: float = 400.0  # unblurred samples are trained at t ~ U(0, sharp_t_max)
     fixed_t: float = 200.0  # the timestep used without CT
 
 

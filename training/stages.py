@@ -15,12 +15,15 @@ PIXEL_SCALE = 2  # original px per kernel tap (M runs at half the original resol
 
 def training_timestep(batch: dict[str, torch.Tensor], stage: StageConfig, gen: torch.Generator) -> torch.Tensor:
     """CT (seed §B): the restorer sees t scattered around the true t, so quality holds when t̂
-    (or the user's t) is off. Without CT every sample is trained at the fixed t = 200."""
+    (or the user's t) is off. Without CT every sample is trained at the fixed t = 200.
+    Unblurred samples (t = 0) are shown at any t up to `sharp_t_max`: a sharp photo must come
+    back unchanged whatever t̂ says (do no harm; at t̂ ≈ 166 it lost 5 dB, runs.md)."""
     t = batch["t"]
     if not stage.consistency:
         return torch.full_like(t, stage.fixed_t)
     jitter = (torch.rand(t.shape, generator=gen, device=t.device) * 2 - 1) * stage.ct_range
-    return (t + jitter).clamp(0, 999)
+    anywhere = torch.rand(t.shape, generator=gen, device=t.device) * stage.sharp_t_max
+    return torch.where(t == 0, anywhere, (t + jitter).clamp(0, 999))
 
 
 def timestep_loss(model: FideDiffTiny, kernel_map: torch.Tensor, batch: dict[str, torch.Tensor]) -> torch.Tensor:

@@ -30,7 +30,7 @@ export const DEBLUR_USAGE = `usage: fidediff deblur <files|folders...> [options]
   --t auto|N           timestep: predicted per tile (auto) or fixed   --t-offset N
   --tile N             tile edge in model-input px   --upscale 1|2   --grid N
   --provider P         ${PROVIDER_CHOICES.join('|')}   --model DIR|ID
-  --workers N          tiles at once on the CPU, one thread each (default: cores, at most 4)
+  --workers N          tiles at once on the CPU (default: cores, at most 4; 1 for models over 50 MB)
   --threads N          ONNX Runtime threads per worker (default: cores / workers)
   --analysis-model DIR|ID  the fidediff model whose t̂ and kernels go with an image-to-image
                        --model (default: the first fidediff model installed)

@@ -19,10 +19,12 @@ describe('tile workers', () => {
     expect(tileWorkerPlan({ cores: 16, memoryBytes: 24 * GiB }, tiny, {})).toEqual({ workers: 4, threads: 4 })
     expect(tileWorkerPlan({ cores: 8, memoryBytes: 24 * GiB }, tiny, { workers: 1 })).toEqual({ workers: 1, threads: 8 })
     expect(tileWorkerPlan({ cores: 8, memoryBytes: 24 * GiB }, tiny, { workers: 3, threads: 1 })).toEqual({ workers: 3, threads: 1 })
-    // an 8 GiB laptop: four FideDiff-Tiny workers, but only two of MAXIM-3S's
-    expect(tileWorkerPlan({ cores: 8, memoryBytes: 8 * GiB }, tiny, {})).toEqual({ workers: 4, threads: 2 })
-    expect(tileWorkerPlan({ cores: 8, memoryBytes: 8 * GiB }, maxim, {})).toEqual({ workers: 2, threads: 4 })
-    expect(tileWorkerPlan({ cores: 8, memoryBytes: 4 * GiB }, maxim, {})).toEqual({ workers: 1, threads: 8 })
+    // half of a 2 GiB machine holds one FideDiff-Tiny worker (≈ 600 MiB each by the estimate), half of 3 GiB two
+    expect(tileWorkerPlan({ cores: 8, memoryBytes: 2 * GiB }, tiny, {})).toEqual({ workers: 1, threads: 8 })
+    expect(tileWorkerPlan({ cores: 8, memoryBytes: 3 * GiB }, tiny, {})).toEqual({ workers: 2, threads: 4 })
+    // a large model runs one tile at a time on every thread, unless asked otherwise
+    expect(tileWorkerPlan({ cores: 8, memoryBytes: 64 * GiB }, maxim, {})).toEqual({ workers: 1, threads: 8 })
+    expect(tileWorkerPlan({ cores: 8, memoryBytes: 64 * GiB }, maxim, { workers: 2 })).toEqual({ workers: 2, threads: 4 })
   })
 
   describe('give the same photo, t̂ and kernels as tiles run one by one', () => {

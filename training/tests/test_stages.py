@@ -97,3 +97,18 @@ def test_latent_decoding_decodes_the_sharp_latent_with_the_blurry_skip() -> None
         _, new_blurry = latent_decoding_loss(model, stage, sharp, other)
     assert abs(base["led"] - expected_led) < 1e-6
     assert new_blurry["led"] != base["led"]
+
+
+def test_ct_shows_unblurred_samples_at_any_t_and_blurred_ones_near_their_own() -> None:
+    from training.config import PatchPhase, StageConfig
+    from training.stages import training_timestep
+
+    stage = StageConfig(name="base", steps=1, lr=1e-3, trainable={"restorer.": 1.0},
+                        phases=[PatchPhase(until=1.0, size=32, batch=1)], ct_range=120.0, sharp_t_max=400.0)
+    t = torch.tensor([0.0, 200.0] * 2000)
+    used = training_timestep({"t": t}, stage, torch.Generator().manual_seed(0))
+    sharp, blurred = used[t == 0], used[t == 200]
+    assert sharp.min() >= 0 and sharp.max() < 400 and sharp.max() > 350, "unblurred: anywhere in [0, 400)"
+    assert (blurred - 200).abs().max() <= 120 and blurred.std() > 50, "blurred: within ±120 of the true t"
+    stage.consistency = False
+    assert torch.equal(training_timestep({"t": t}, stage, torch.Generator()), torch.full_like(t, 200.0))

@@ -98,17 +98,21 @@ export interface EngineOptions {
   provider?: ProviderChoice
   /** ONNX Runtime intra-op threads per session (default: ORT's own choice, or cores / workers with tile workers) */
   threads?: number
-  /** tiles run at once on the CPU provider, one worker thread each (default: cores, at most 4); 1 = none */
+  /** tiles run at once on the CPU provider, one worker thread each (default: tileWorkerPlan); 1 = none */
   workers?: number
   /** the built app's bundled tile-worker.js (from source the tsx boot file is used) */
   tileWorkerEntry?: URL
 }
 
 /**
- * Tile workers on the CPU provider: as many as cores, at most 4, and no more than half the
- * machine's memory holds (each worker has its own sessions: about 20× the model's ONNX bytes
- * plus 256 MiB of tile tensors — 400 MiB measured for FideDiff-Tiny at tile 512, 1.9 GiB for
- * MAXIM-3S); each worker gets an equal share of the threads. An explicit `workers` is kept.
+ * Tile workers on the CPU provider, for small models: as many as cores, at most 4, and no more
+ * than half the machine's memory holds (each worker has its own sessions: about 20× the model's
+ * ONNX bytes plus 256 MiB of tile tensors — 400 MiB measured for FideDiff-Tiny at tile 512);
+ * each worker gets an equal share of the threads. A large model's convolutions keep ONNX
+ * Runtime's own threads busy: MAXIM-3S (92 MB) on a 474×316 photo took 20.9 s with one worker and
+ * 20.2 s with two (medians of 3, bench/speed-run.ts) at 1.9 vs 3.9 GiB, so models over 50 MB get
+ * one worker and every thread.
+ * An explicit `workers` is kept.
  */
 export function tileWorkerPlan(
   machine: { cores: number; memoryBytes: number },
@@ -117,7 +121,8 @@ export function tileWorkerPlan(
 ): { workers: number; threads: number } {
   const perWorker = 20 * modelBytes + 256 * 2 ** 20
   const fits = Math.max(1, Math.floor(machine.memoryBytes / 2 / perWorker))
-  const workers = Math.max(1, Math.floor(options.workers ?? Math.min(4, machine.cores, fits)))
+  const small = modelBytes <= 50e6
+  const workers = Math.max(1, Math.floor(options.workers ?? (small ? Math.min(4, machine.cores, fits) : 1)))
   return { workers, threads: options.threads ?? Math.max(1, Math.floor(machine.cores / workers)) }
 }
 
