@@ -102,36 +102,36 @@ const table = [
 ].join('\n')
 
 const sweepMp = Number(values['sweep-megapixels'])
+/** One sweep table: a row per value of the swept option, each measured at --sweep-megapixels. */
+function sweep(title: string, column: string, list: string, measureAt: (value: string) => Point): string {
+  const lines = list.split(',').map((value) => `| ${value} | ${cells(measureAt(value))} |`)
+  return [`### ${title}`, '', `| ${column} | seconds (median) | MP/s | peak RSS MiB |`, '|---|---|---|---|', ...lines].join('\n')
+}
 const sections: string[] = []
-if (values.tiles) {
-  const lines = values.tiles.split(',').map((tile) => {
-    const p = measure(model.dir, sweepMp, `tile ${tile}`, tile, values.threads, values.workers)
-    return `| ${tile} | ${cells(p)} |`
-  })
-  sections.push([`### Tile-size sweep (${model.manifest.id}, ${sweepMp} MP, model-input px; overlap ${model.manifest.tile.overlap})`, '', '| tile | seconds (median) | MP/s | peak RSS MiB |', '|---|---|---|---|', ...lines].join('\n'))
-}
-if (values['thread-counts']) {
-  const lines = values['thread-counts'].split(',').map((threads) => {
-    const p = measure(model.dir, sweepMp, `${threads} threads`, values.tile, threads, values.workers ?? '1')
-    return `| ${threads} | ${cells(p)} |`
-  })
-  sections.push([`### Thread sweep (${model.manifest.id}, ${sweepMp} MP, ONNX Runtime intra-op threads, ${values.workers ?? 1} tile worker(s))`, '', '| threads | seconds (median) | MP/s | peak RSS MiB |', '|---|---|---|---|', ...lines].join('\n'))
-}
-if (values['worker-counts']) {
-  const lines = values['worker-counts'].split(',').map((n) => {
-    const p = measure(model.dir, sweepMp, `${n} workers`, values.tile, values.threads, n)
-    return `| ${n} | ${cells(p)} |`
-  })
+if (values.tiles)
   sections.push(
-    [
-      `### Tile-worker sweep (${model.manifest.id}, ${sweepMp} MP, tiles at once, ${values.threads ?? 'cores / workers'} ONNX Runtime thread(s) each)`,
-      '',
-      '| workers | seconds (median) | MP/s | peak RSS MiB |',
-      '|---|---|---|---|',
-      ...lines,
-    ].join('\n'),
+    sweep(`Tile-size sweep (${model.manifest.id}, ${sweepMp} MP, model-input px; overlap ${model.manifest.tile.overlap})`, 'tile', values.tiles, (tile) =>
+      measure(model.dir, sweepMp, `tile ${tile}`, tile, values.threads, values.workers),
+    ),
   )
-}
+if (values['thread-counts'])
+  sections.push(
+    sweep(
+      `Thread sweep (${model.manifest.id}, ${sweepMp} MP, ONNX Runtime intra-op threads, ${values.workers ?? 1} tile worker(s))`,
+      'threads',
+      values['thread-counts'],
+      (threads) => measure(model.dir, sweepMp, `${threads} threads`, values.tile, threads, values.workers ?? '1'),
+    ),
+  )
+if (values['worker-counts'])
+  sections.push(
+    sweep(
+      `Tile-worker sweep (${model.manifest.id}, ${sweepMp} MP, tiles at once, ${values.threads ?? 'cores / workers'} ONNX Runtime thread(s) each)`,
+      'workers',
+      values['worker-counts'],
+      (n) => measure(model.dir, sweepMp, `${n} workers`, values.tile, values.threads, n),
+    ),
+  )
 if (values.maxim) {
   const dir = resolve(values['maxim-model'])
   if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`--maxim: no model in ${dir} (npm run models:maxim)`)

@@ -20,7 +20,6 @@ type Pending = { resolve: (run: StageRun) => void; reject: (error: Error) => voi
 class TileWorker {
   readonly pending = new Map<number, Pending>()
   /** tiles given to this worker and not yet settled (counted before the worker has opened) */
-  inflight = 0
   readonly #runs = new Set<Promise<StageRun>>()
   readonly #exited: Promise<void>
   readonly #worker: Worker
@@ -57,14 +56,16 @@ class TileWorker {
     this.#worker.postMessage(message, transfer)
   }
 
+  get inflight(): number {
+    return this.#runs.size
+  }
+
   async run(id: number, stages: readonly StageSpec[], image: TensorValue, settings: TileSettings, what: string): Promise<StageRun> {
-    this.inflight++
     const run = this.#run(id, stages, image, settings, what)
     this.#runs.add(run)
     try {
       return await run
     } finally {
-      this.inflight--
       this.#runs.delete(run)
     }
   }
