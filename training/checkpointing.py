@@ -34,3 +34,17 @@ def load_weights(path: Path, model: torch.nn.Module) -> tuple[dict[str, int], li
         raise ValueError(f"{path}: weights do not fit the configured model "
                          f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
     return dict(blob.get("progress", {})), list(blob.get("history", []))
+
+
+def init_from(path: Path, model: torch.nn.Module, modules: list[str], stages: list[str]) -> dict[str, int]:
+    """Copy the parameters under `modules` (name prefixes) from another checkpoint; the rest of
+    the model keeps its fresh initialisation. Returns the steps of `stages` in that checkpoint."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no checkpoint to initialise from")
+    blob = torch.load(path, map_location="cpu")
+    own = model.state_dict()
+    taken = {k: v for k, v in blob["model"].items() if any(k.startswith(m) for m in modules)}
+    if not taken or any(k not in own or own[k].shape != v.shape for k, v in taken.items()):
+        raise ValueError(f"{path}: no weights under {modules} that fit the configured model")
+    model.load_state_dict(taken, strict=False)
+    return {s: int(blob.get("progress", {}).get(s, 0)) for s in stages}

@@ -42,6 +42,15 @@ class StageConfig:
 
 
 @dataclass
+class InitConfig:
+    """Start a new experiment from part of another checkpoint (an ablation arm shares the main
+    run's VAE and trains the rest afresh). Used only while the experiment's checkpoint is absent."""
+    checkpoint: str = ""  # empty: start from random weights
+    modules: list[str] = field(default_factory=list)  # parameter-name prefixes taken over
+    stages: list[str] = field(default_factory=list)  # stages counted as done (their steps taken over)
+
+
+@dataclass
 class ExperimentConfig:
     name: str
     stages: list[StageConfig]
@@ -54,6 +63,7 @@ class ExperimentConfig:
     val_count: int = 24
     val_size: int = 128
     data: DataConfig = field(default_factory=DataConfig)
+    init: InitConfig = field(default_factory=InitConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
 
 

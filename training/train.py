@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from training.archs.fidediff_tiny import FideDiffTiny
-from training.checkpointing import load_weights, save_weights
+from training.checkpointing import init_from, load_weights, save_weights
 from training.config import ExperimentConfig, StageConfig, load_config
 from training.data.batches import PhotoPool, fixed_val_batch, random_crops, synthesize
 from training.stages import stage_loss, validate
@@ -55,6 +55,8 @@ def run(cfg: ExperimentConfig, checkpoint: Path, minutes: float, log: Path | Non
     torch.manual_seed(cfg.seed)
     model = FideDiffTiny(cfg.model).to(device)
     progress, history = load_weights(checkpoint, model)
+    if not checkpoint.exists() and cfg.init.checkpoint:
+        progress = init_from(Path(cfg.init.checkpoint), model, cfg.init.modules, cfg.init.stages)
     cache = Path(cfg.data.cache)
     train_pool = PhotoPool(cache, "train")
     val = fixed_val_batch(PhotoPool(cache, "val"), cfg.val_count, cfg.val_size, cfg.data, device)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
 
 from training.archs.fidediff_tiny import FideDiffTiny
-from training.config import ExperimentConfig, PatchPhase, StageConfig
+from training.config import ExperimentConfig, InitConfig, PatchPhase, StageConfig
 from training.data.batches import DataConfig
 from training.tests.helpers import small_model_config, write_photo_cache
 from training.train import run
@@ -43,3 +44,24 @@ def test_two_steps_per_stage_train_checkpoint_and_resume(tmp_path: Path) -> None
     assert resumed["start_progress"] == {"vae": 2, "latent_decoding": 2, "base": 2, "kernel": 2, "control": 2}
     assert resumed["progress"] == {"vae": 3, "latent_decoding": 3, "base": 3, "kernel": 3, "control": 3}
     assert list(ckpt.parent.iterdir()) == [ckpt], "the checkpoint is replaced, not accumulated"
+
+
+def test_an_ablation_arm_starts_from_the_main_runs_vae_and_trains_the_rest_afresh(tmp_path: Path) -> None:
+    cache = write_photo_cache(tmp_path / "cache")
+    main_ckpt = tmp_path / "main.pt"
+    run(experiment(cache, 2), main_ckpt, minutes=10)
+    arm = experiment(cache, 2)
+    arm.stages = [s for s in arm.stages if s.name in ("vae", "base")]
+    arm.init = InitConfig(checkpoint=str(main_ckpt), modules=["vae."], stages=["vae"])
+    arm_ckpt = tmp_path / "arm.pt"
+    summary = run(arm, arm_ckpt, minutes=10)
+    assert summary["start_progress"] == {"vae": 2}, "the VAE stage counts as done"
+    assert summary["progress"] == {"vae": 2, "base": 2}
+    main_w, arm_w = torch.load(main_ckpt)["model"], torch.load(arm_ckpt)["model"]
+    assert all(torch.equal(main_w[k], arm_w[k]) for k in main_w if k.startswith("vae.encoder.")), \
+        "the encoder is taken over and base does not train it"
+    assert not torch.equal(main_w["restorer.conv_out.weight"], arm_w["restorer.conv_out.weight"])
+
+    arm.init = InitConfig(checkpoint=str(tmp_path / "missing.pt"), modules=["vae."], stages=["vae"])
+    with pytest.raises(FileNotFoundError, match="missing.pt"):
+        run(arm, tmp_path / "other-arm.pt", minutes=10)
