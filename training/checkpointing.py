@@ -23,12 +23,17 @@ def save_weights(path: Path, model: torch.nn.Module, progress: dict[str, int], e
                  "history": history[-200:]}, path)
 
 
-def load_weights(path: Path, model: torch.nn.Module) -> tuple[dict[str, int], list[dict[str, Any]]]:
-    if not path.exists():
-        return {}, []
+def read_checkpoint(path: Path) -> dict[str, Any]:
     blob = torch.load(path, map_location="cpu")
     if not isinstance(blob, dict) or "model" not in blob:
         raise ValueError(f"{path}: not a FideDiff-Tiny checkpoint (no 'model' entry)")
+    return blob
+
+
+def load_weights(path: Path, model: torch.nn.Module) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    if not path.exists():
+        return {}, []
+    blob = read_checkpoint(path)
     missing, unexpected = model.load_state_dict(blob["model"], strict=False)
     if unexpected or missing:
         raise ValueError(f"{path}: weights do not fit the configured model "
@@ -41,7 +46,7 @@ def init_from(path: Path, model: torch.nn.Module, modules: list[str], stages: li
     the model keeps its fresh initialisation. Returns the steps of `stages` in that checkpoint."""
     if not path.exists():
         raise FileNotFoundError(f"{path}: no checkpoint to initialise from")
-    blob = torch.load(path, map_location="cpu")
+    blob = read_checkpoint(path)
     own = model.state_dict()
     taken = {k: v for k, v in blob["model"].items() if any(k.startswith(m) for m in modules)}
     if not taken or any(k not in own or own[k].shape != v.shape for k, v in taken.items()):
