@@ -34,6 +34,7 @@ class StageConfig:
     kl_weight: float = 1e-6
     reblur_weight: float = 0.1  # λ3
     kernel_weight: float = 1.0
+    moment_weight: float = 0.0  # L1 on the kernels' second moments (blur extent), see losses
     time_weight: float = 1.0  # λ4
     consistency: bool = True  # CT: train at t around the true t, not only at t = 200
     ct_range: float = 120.0

@@ -7,7 +7,7 @@ import torch
 from training.archs.fidediff_tiny import FideDiffTiny, timestep_from_normalized
 from training.config import StageConfig
 from training.data.resampling import downsample, upsample
-from training.losses.restoration import kernel_l1, pixel_structural, reblur_loss, time_loss
+from training.losses.restoration import kernel_l1, moment_l1, pixel_structural, reblur_loss, time_loss
 from training.metrics.image_quality import psnr, ssim
 
 PIXEL_SCALE = 2  # original px per kernel tap (M runs at half the original resolution)
@@ -31,6 +31,17 @@ def timestep_loss(model: FideDiffTiny, kernel_map: torch.Tensor, batch: dict[str
     from the truth while M is still poor (on M's maps alone it collapsed to the mean t, runs.md)."""
     t_norm = batch["t_norm"]
     return time_loss(model.time_predictor(kernel_map), t_norm) + time_loss(model.time_predictor(batch["kernel"]), t_norm)
+
+
+def kernel_supervision(model: FideDiffTiny, stage: StageConfig, k: torch.Tensor,
+                       batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, dict[str, float]]:
+    """Stages 2 and 3 on M's kernels: direct supervision (taps and moments), reblur (λ3), time (λ4)."""
+    lk = kernel_l1(k, batch["kernel"])
+    lm = moment_l1(k, batch["kernel"])
+    lr = reblur_loss(batch["sharp"], batch["blurry"], k, PIXEL_SCALE)
+    lt = timestep_loss(model, k, batch)
+    loss = stage.kernel_weight * lk + stage.moment_weight * lm + stage.reblur_weight * lr + stage.time_weight * lt
+    return loss, {"kernel_l1": lk.item(), "moments": lm.item(), "reblur": lr.item(), "time": lt.item()}
 
 
 def latent_decoding_loss(model: FideDiffTiny, stage: StageConfig, sharp_up: torch.Tensor,
@@ -64,12 +75,7 @@ def stage_loss(model: FideDiffTiny, stage: StageConfig, batch: dict[str, torch.T
     if stage.name == "latent_decoding":
         return latent_decoding_loss(model, stage, sharp_up, blurry_up)
     if stage.name == "kernel":
-        k = model.kernel_estimator(blurry_up)
-        lk = kernel_l1(k, batch["kernel"])
-        lr = reblur_loss(batch["sharp"], batch["blurry"], k, PIXEL_SCALE)
-        lt = timestep_loss(model, k, batch)
-        logs = {"kernel_l1": lk.item(), "reblur": lr.item(), "time": lt.item()}
-        return stage.kernel_weight * lk + stage.reblur_weight * lr + stage.time_weight * lt, logs
+        return kernel_supervision(model, stage, model.kernel_estimator(blurry_up), batch)
     with torch.no_grad():
         mean_b, _, skip_b = model.vae.encoder(blurry_up)
         mean_s, _, _ = model.vae.encoder(sharp_up)
@@ -81,11 +87,7 @@ def stage_loss(model: FideDiffTiny, stage: StageConfig, batch: dict[str, torch.T
     elif stage.name == "control":
         model.restorer.use_control = True
         k = model.kernel_estimator(blurry_up)
-        lk = kernel_l1(k, batch["kernel"])
-        lr = reblur_loss(batch["sharp"], batch["blurry"], k, PIXEL_SCALE)
-        lt = timestep_loss(model, k, batch)
-        loss = stage.kernel_weight * lk + stage.reblur_weight * lr + stage.time_weight * lt
-        logs = {"kernel_l1": lk.item(), "time": lt.item()}
+        loss, logs = kernel_supervision(model, stage, k, batch)
     else:
         raise ValueError(f"unknown stage '{stage.name}'")
     latent = model.restorer(mean_b, k, t)
@@ -119,6 +121,7 @@ def validate(model: FideDiffTiny, stage_name: str, val: dict[str, torch.Tensor])
         out["ssim_true_t"] = ssim(rest, sharp).mean().item()
         out["blurry_ssim"] = ssim(blurry, sharp).mean().item()
         out["kernel_l1"] = kernel_l1(res["kernel_map"], val["kernel"]).item()
+        out["kernel_moments_l1"] = moment_l1(res["kernel_map"], val["kernel"]).item()
         out["t_mae"] = (timestep_from_normalized(res["timestep_norm"].view(-1)).round() - val["t"]).abs().mean().item()
         if stage_name == "control":
             rest_hat = downsample(model(upsample(blurry))["restored"])

@@ -2,7 +2,10 @@
 - pixel L1 (λ1 = 1) + structural 1 − SSIM (λ2). LPIPS and DISTS weights cannot be obtained
   here (no network access to their VGG/AlexNet weights), so SSIM stands in as the structural term;
 - reblur loss L1(k ⊛ I_HQ, I_LQ) (λ3 = 0.1) at the kernel's pixel scale, in linear light;
-- direct kernel supervision: L1 to the ground-truth kernel map (synthetic data has it);
+- direct kernel supervision: L1 to the ground-truth kernel map (synthetic data has it), plus
+  L1 between the kernels' second moments. Under L1 alone M predicted one small blob for every
+  blur level (a per-tap median over the headings it cannot tell apart); the moments carry the
+  blur's extent, which any edge shows whatever its direction (runs.md, sessions 2, 3 and 5);
 - time loss: L2 between T's sigmoid output and the mapped target (λ4 = 1).
 """
 from __future__ import annotations
@@ -41,6 +44,19 @@ def reblur_loss(sharp: torch.Tensor, blurry: torch.Tensor, kernel_map: torch.Ten
 def kernel_l1(pred: torch.Tensor, truth: torch.Tensor) -> torch.Tensor:
     """Sum over the m² taps, mean over pixels: 0 = identical, 2 = disjoint kernels."""
     return (pred - truth).abs().sum(1).mean()
+
+
+def kernel_moments(kernel_map: torch.Tensor) -> torch.Tensor:
+    """Σk·x², Σk·y², Σk·xy per pixel, in taps from the kernel's centre: [B, m², h, w] → [B, 3, h, w]."""
+    m = int(round(kernel_map.shape[1] ** 0.5))
+    c = torch.arange(m, device=kernel_map.device, dtype=kernel_map.dtype) - m // 2
+    y, x = torch.meshgrid(c, c, indexing="ij")
+    x, y = x.reshape(1, -1, 1, 1), y.reshape(1, -1, 1, 1)
+    return torch.stack([(kernel_map * x * x).sum(1), (kernel_map * y * y).sum(1), (kernel_map * x * y).sum(1)], 1)
+
+
+def moment_l1(pred: torch.Tensor, truth: torch.Tensor) -> torch.Tensor:
+    return (kernel_moments(pred) - kernel_moments(truth)).abs().mean()
 
 
 def time_loss(pred_norm: torch.Tensor, target_norm: torch.Tensor) -> torch.Tensor:

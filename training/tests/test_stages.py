@@ -7,6 +7,7 @@ import torch
 from training.archs.blocks import adaptive_avg_pool
 from training.archs.fidediff_tiny import FideDiffTiny, ModelConfig, timestep_from_normalized
 from training.archs.noise_schedule import ScaledLinearSchedule, alphas_cumprod
+from training.losses.restoration import kernel_moments, moment_l1
 from training.tests.helpers import small_model_config
 
 
@@ -37,6 +38,19 @@ def test_the_time_predictor_output_is_in_0_1_and_maps_to_timesteps() -> None:
     assert p.shape == (3, 1) and p.min().item() > 0 and p.max().item() < 1
     mapped = timestep_from_normalized(torch.tensor([0.15, 0.29, 0.43, 0.57, 0.71, 0.85]))
     assert torch.allclose(mapped, torch.tensor([80.0, 120, 160, 200, 240, 280]), atol=1e-3)
+
+
+def test_kernel_moments_measure_the_blur_extent_and_direction() -> None:
+    """A horizontal 5-tap box: Σk·x² = (4 + 1 + 0 + 1 + 4) / 5 = 2, nothing vertical; turned 90°
+    the same box swaps x and y, so the moment loss between them is the 2 moved from x² to y²."""
+    horizontal = torch.zeros(1, 19, 19, 1, 1)
+    horizontal[0, 9, 7:12] = 0.2
+    vertical = horizontal.transpose(1, 2)
+    h, v = horizontal.reshape(1, 361, 1, 1), vertical.reshape(1, 361, 1, 1)
+    assert torch.allclose(kernel_moments(h).view(3), torch.tensor([2.0, 0.0, 0.0]))
+    assert torch.allclose(kernel_moments(v).view(3), torch.tensor([0.0, 2.0, 0.0]))
+    assert moment_l1(h, h).item() == 0
+    assert abs(moment_l1(h, v).item() - 4 / 3) < 1e-6
 
 
 def test_the_exportable_pooling_equals_adaptive_avg_pool() -> None:
