@@ -24,6 +24,10 @@ class DataConfig:
     noise_prob: float = 0.4
     jpeg_prob: float = 0.3
     min_scale: float = 0.5  # random downscale of large photos before cropping
+    # photos a crop would enlarge by more than this are skipped: a third of the train photos are
+    # downscaled GCompris pictures (60–175 px); blown up to the crop they are soft "sharp" targets
+    # whose own blur hides the blur level, and evaluate.py never shows such crops
+    max_upscale: float = 1.0
     kernel_stride: int = 4  # original px per kernel-map cell (= latent resolution with f = 2, d = 8)
     shake: ShakeConfig = field(default_factory=ShakeConfig)
 
@@ -32,6 +36,7 @@ class PhotoPool:
     """All photos of one split, in memory as uint8 HWC arrays."""
 
     def __init__(self, cache: Path, split: str, min_side: int = 0) -> None:
+        self.cache = cache
         index = cache / "photos" / "index.json"
         if not index.exists():
             raise FileNotFoundError(f"{index}: no photo cache; run python3 -m training.data.fetch_photos")
@@ -43,6 +48,14 @@ class PhotoPool:
 
     def __len__(self) -> int:
         return len(self.images)
+
+    def at_least(self, side: float) -> list[int]:
+        """Indices of the photos whose shorter side is ≥ `side` px."""
+        eligible = [i for i, img in enumerate(self.images) if min(img.shape[:2]) >= side]
+        if not eligible:
+            raise ValueError(f"{self.cache}: no photo has a shorter side of {side:.0f} px or more "
+                             "(lower the patch size or raise data.max_upscale)")
+        return eligible
 
 
 def load_photo(path: Path) -> np.ndarray:
@@ -64,9 +77,10 @@ def n_distribution(cfg: DataConfig) -> torch.Tensor:
 def random_crops(pool: PhotoPool, batch: int, size: int, cfg: DataConfig, rng: np.random.Generator,
                  device: torch.device) -> torch.Tensor:
     big = size + 2 * cfg.margin
+    eligible = pool.at_least(big / cfg.max_upscale)
     out = []
     for _ in range(batch):
-        img = pool.images[rng.integers(len(pool))]
+        img = pool.images[eligible[rng.integers(len(eligible))]]
         h, w = img.shape[:2]
         scale = rng.uniform(max(cfg.min_scale, big / min(h, w)), 1.0) if min(h, w) > big else big / min(h, w)
         src = int(np.ceil(big / scale))
