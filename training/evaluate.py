@@ -113,8 +113,12 @@ def main() -> None:
     gain = main_t["overall"]["model at t̂"][0] - main_t["overall"]["blurry input"][0]
     print(f"\nGain at t̂ over the blurry input: {gain:+.2f} dB (target ≥ +3 dB)\n")
     print("## t̂ accuracy (mean absolute error in timesteps; target ≤ 20)\n")
-    print(f"all: {main_t['t_mae_all']:.1f}; " + ", ".join(f"n={n}: {v:.1f}" for n, v in sorted(main_t["t_mae"].items())) + "\n")
+    print(f"all: {main_t['t_mae_all']:.1f}; " + ", ".join(f"n={n}: {v:.1f}" for n, v in sorted(main_t["t_mae"].items())))
+    print("mean t̂ per n: " + ", ".join(f"n={n}: {v:.0f}" for n, v in sorted(main_t["t_hat_mean"].items())) + "\n")
     print("## Kernel estimation (half resolution, linear light)\n")
+    rad = main_t["kernel_radius"]
+    print("- RMS radius in taps, estimated / true: " + ", ".join(
+        f"n={n}: {rad['estimated'][n]:.2f} / {rad['true'][n]:.2f}" for n in sorted(rad["true"])))
     for k, v in main_t["kernels"].items():
         print(f"- {k}: {v:.3f}")
     harm = do_no_harm(model, samples)

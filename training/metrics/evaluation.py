@@ -12,7 +12,7 @@ from training.archs.fidediff_tiny import FideDiffTiny, timestep_from_normalized
 from training.data.batches import DataConfig, PhotoPool, synthesize
 from training.data.blur_synthesis import FRAME_COUNTS, linear_to_srgb, srgb_to_linear
 from training.data.resampling import downsample, upsample
-from training.losses.restoration import apply_kernels, kernel_l1
+from training.losses.restoration import apply_kernels, kernel_l1, kernel_moments
 from training.metrics.image_quality import psnr, ssim
 
 
@@ -50,6 +50,11 @@ def _mean(xs: list[float]) -> float:
     return float(np.mean(xs)) if xs else float("nan")
 
 
+def kernel_radius(kernel_map: torch.Tensor) -> float:
+    """Mean RMS radius of the kernels in taps (√(Σk·x² + Σk·y²)): the blur extent M must read."""
+    return kernel_moments(kernel_map)[:, :2].sum(1).sqrt().mean().item()
+
+
 @torch.no_grad()
 def restoration_table(model: FideDiffTiny, samples: list[ValSample], fixed_ts: tuple[float, ...],
                       control: bool = True) -> dict:
@@ -58,12 +63,15 @@ def restoration_table(model: FideDiffTiny, samples: list[ValSample], fixed_ts: t
     model.restorer.use_control = control
     rows: dict[str, dict[int, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
     t_err: dict[int, list[float]] = defaultdict(list)
+    t_hats: dict[int, list[float]] = defaultdict(list)
+    radius: dict[str, dict[int, list[float]]] = {"estimated": defaultdict(list), "true": defaultdict(list)}
     kern: dict[str, list[float]] = defaultdict(list)
     for s in samples:
         up = upsample(s.blurry)
         res = model(up)
         t_hat = float(res["t_hat"].round()[0])
         t_err[s.n].append(abs(t_hat - s.t))
+        t_hats[s.n].append(t_hat)
         rows["blurry input"][s.n].append((psnr(s.blurry, s.sharp).item(), ssim(s.blurry, s.sharp).item()))
         variants = {"model at t̂": res["restored"]}
         variants["model at true t"] = model(up, torch.tensor([s.t]))["restored"]
@@ -74,6 +82,8 @@ def restoration_table(model: FideDiffTiny, samples: list[ValSample], fixed_ts: t
             rows[name][s.n].append((psnr(r, s.sharp).item(), ssim(r, s.sharp).item()))
         k = res["kernel_map"]
         kern["kernel L1 (estimated)"].append(kernel_l1(k, s.kernel).item())
+        for name, kk in (("estimated", k), ("true", s.kernel)):
+            radius[name][s.n].append(kernel_radius(kk))
         target = F.avg_pool2d(srgb_to_linear(s.blurry), 2)
         for name, kk in (("estimated", k), ("true", s.kernel)):
             reblur = linear_to_srgb(apply_kernels(s.sharp, kk, 2))
@@ -85,7 +95,9 @@ def restoration_table(model: FideDiffTiny, samples: list[ValSample], fixed_ts: t
     overall = {name: (_mean([a for v in per_n.values() for a, _ in v]), _mean([b for v in per_n.values() for _, b in v]))
                for name, per_n in rows.items()}
     return {"per_n": table, "overall": overall, "t_mae": {n: _mean(v) for n, v in t_err.items()},
-            "t_mae_all": _mean([e for v in t_err.values() for e in v]), "kernels": {k: _mean(v) for k, v in kern.items()},
+            "t_mae_all": _mean([e for v in t_err.values() for e in v]), "t_hat_mean": {n: _mean(v) for n, v in t_hats.items()},
+            "kernel_radius": {name: {n: _mean(v) for n, v in per_n.items()} for name, per_n in radius.items()},
+            "kernels": {k: _mean(v) for k, v in kern.items()},
             "count": {n: len(v) for n, v in t_err.items()}}
 
 
