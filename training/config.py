@@ -23,7 +23,7 @@ class PatchPhase:
 
 @dataclass
 class StageConfig:
-    name: str  # vae | latent_decoding | base | kernel | control
+    name: str  # vae | latent_decoding | base | kernel | control | time
     steps: int
     lr: float
     phases: list[PatchPhase]

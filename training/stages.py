@@ -76,6 +76,13 @@ def stage_loss(model: FideDiffTiny, stage: StageConfig, batch: dict[str, torch.T
         return latent_decoding_loss(model, stage, sharp_up, blurry_up)
     if stage.name == "kernel":
         return kernel_supervision(model, stage, model.kernel_estimator(blurry_up), batch)
+    if stage.name == "time":
+        # T calibrated on M's final maps alone: the true-kernel term of the earlier stages pulls
+        # T towards the true extents, which M still underestimates (runs.md, session 5)
+        with torch.no_grad():
+            k = model.kernel_estimator(blurry_up)
+        lt = time_loss(model.time_predictor(k), batch["t_norm"])
+        return stage.time_weight * lt, {"time": lt.item()}
     with torch.no_grad():
         mean_b, _, skip_b = model.vae.encoder(blurry_up)
         mean_s, _, _ = model.vae.encoder(sharp_up)
@@ -114,7 +121,7 @@ def validate(model: FideDiffTiny, stage_name: str, val: dict[str, torch.Tensor])
         led = downsample(model.vae.decoder(mean_s, skip_b)).clamp(0, 1)
         out["latent_oracle_psnr"] = psnr(led, sharp).mean().item()
     else:
-        model.restorer.use_control = stage_name == "control"
+        model.restorer.use_control = stage_name in ("control", "time")
         res = model(upsample(blurry), val["t"])
         rest = downsample(res["restored"])
         out["psnr_true_t"] = psnr(rest, sharp).mean().item()
@@ -123,7 +130,7 @@ def validate(model: FideDiffTiny, stage_name: str, val: dict[str, torch.Tensor])
         out["kernel_l1"] = kernel_l1(res["kernel_map"], val["kernel"]).item()
         out["kernel_moments_l1"] = moment_l1(res["kernel_map"], val["kernel"]).item()
         out["t_mae"] = (timestep_from_normalized(res["timestep_norm"].view(-1)).round() - val["t"]).abs().mean().item()
-        if stage_name == "control":
+        if stage_name in ("control", "time"):
             rest_hat = downsample(model(upsample(blurry))["restored"])
             out["psnr_t_hat"] = psnr(rest_hat, sharp).mean().item()
     model.train()

@@ -15,7 +15,8 @@ from training.train import run
 
 STAGES = [("vae", {"vae.": 1.0}), ("latent_decoding", {"vae.": 1.0}), ("base", {"restorer.": 1.0, "vae.decoder": 0.2}),
           ("kernel", {"kernel_estimator.": 1.0, "time_predictor.": 1.0}),
-          ("control", {"restorer.control": 1.0, "restorer.kernel_filter": 1.0, "kernel_estimator.": 0.3})]
+          ("control", {"restorer.control": 1.0, "restorer.kernel_filter": 1.0, "kernel_estimator.": 0.3}),
+          ("time", {"time_predictor.": 1.0})]
 
 
 def experiment(cache: Path, steps: int) -> ExperimentConfig:
@@ -29,11 +30,11 @@ def test_two_steps_per_stage_train_checkpoint_and_resume(tmp_path: Path) -> None
     cache = write_photo_cache(tmp_path / "cache")
     ckpt = tmp_path / "ckpt" / "tiny.pt"
     summary = run(experiment(cache, 2), ckpt, minutes=10)
-    assert summary["progress"] == {"vae": 2, "latent_decoding": 2, "base": 2, "kernel": 2, "control": 2}
+    assert summary["progress"] == {"vae": 2, "latent_decoding": 2, "base": 2, "kernel": 2, "control": 2, "time": 2}
     blob = torch.load(ckpt)
     assert set(blob) == {"model", "progress", "experiment", "history"}, "weights only, no optimizer state"
     assert all(torch.isfinite(v).all() for v in blob["model"].values())
-    assert {h["stage"] for h in blob["history"]} == {"vae", "latent_decoding", "base", "kernel", "control"}
+    assert {h["stage"] for h in blob["history"]} == {"vae", "latent_decoding", "base", "kernel", "control", "time"}
     torch.manual_seed(0)  # run() seeds with cfg.seed = 0 before building the model
     untrained = FideDiffTiny(small_model_config()).state_dict()
     changed = [k for k, v in blob["model"].items() if not torch.equal(v, untrained[k])]
@@ -41,8 +42,8 @@ def test_two_steps_per_stage_train_checkpoint_and_resume(tmp_path: Path) -> None
         assert any(k.startswith(part) for k in changed), f"{part} did not train"
 
     resumed = run(experiment(cache, 3), ckpt, minutes=10)
-    assert resumed["start_progress"] == {"vae": 2, "latent_decoding": 2, "base": 2, "kernel": 2, "control": 2}
-    assert resumed["progress"] == {"vae": 3, "latent_decoding": 3, "base": 3, "kernel": 3, "control": 3}
+    assert resumed["start_progress"] == {"vae": 2, "latent_decoding": 2, "base": 2, "kernel": 2, "control": 2, "time": 2}
+    assert resumed["progress"] == {"vae": 3, "latent_decoding": 3, "base": 3, "kernel": 3, "control": 3, "time": 3}
     assert list(ckpt.parent.iterdir()) == [ckpt], "the checkpoint is replaced, not accumulated"
 
 
