@@ -45,14 +45,15 @@ class PhotoPool:
         self.images = [load_photo(cache / e["npy"]) for e in self.entries]
         if not self.images:
             raise ValueError(f"{index}: no '{split}' photos of at least {min_side} px")
+        self.short_sides = np.array([min(img.shape[:2]) for img in self.images])
 
     def __len__(self) -> int:
         return len(self.images)
 
-    def at_least(self, side: float) -> list[int]:
+    def at_least(self, side: float) -> np.ndarray:
         """Indices of the photos whose shorter side is ≥ `side` px."""
-        eligible = [i for i, img in enumerate(self.images) if min(img.shape[:2]) >= side]
-        if not eligible:
+        eligible = np.flatnonzero(self.short_sides >= side)
+        if eligible.size == 0:
             raise ValueError(f"{self.cache}: no photo has a shorter side of {side:.0f} px or more "
                              "(lower the patch size or raise data.max_upscale)")
         return eligible

@@ -82,10 +82,9 @@ def restoration_table(model: FideDiffTiny, samples: list[ValSample], fixed_ts: t
             rows[name][s.n].append((psnr(r, s.sharp).item(), ssim(r, s.sharp).item()))
         k = res["kernel_map"]
         kern["kernel L1 (estimated)"].append(kernel_l1(k, s.kernel).item())
-        for name, kk in (("estimated", k), ("true", s.kernel)):
-            radius[name][s.n].append(kernel_radius(kk))
         target = F.avg_pool2d(srgb_to_linear(s.blurry), 2)
         for name, kk in (("estimated", k), ("true", s.kernel)):
+            radius[name][s.n].append(kernel_radius(kk))
             reblur = linear_to_srgb(apply_kernels(s.sharp, kk, 2))
             kern[f"reblur PSNR ({name} kernels)"].append(psnr(reblur, linear_to_srgb(target)).item())
         kern["reblur PSNR (no blur: sharp vs blurry)"].append(
