@@ -130,7 +130,7 @@ def validate(model: FideDiffTiny, stage_name: str, val: dict[str, torch.Tensor])
         out["kernel_l1"] = kernel_l1(res["kernel_map"], val["kernel"]).item()
         out["kernel_moments_l1"] = moment_l1(res["kernel_map"], val["kernel"]).item()
         out["t_mae"] = (timestep_from_normalized(res["timestep_norm"].view(-1)).round() - val["t"]).abs().mean().item()
-        if stage_name in ("control", "time"):
+        if model.restorer.use_control:  # the stages that have trained the ControlNet: t̂ is meaningful
             rest_hat = downsample(model(upsample(blurry))["restored"])
             out["psnr_t_hat"] = psnr(rest_hat, sharp).mean().item()
     model.train()
