@@ -15,8 +15,12 @@ from training.data.batches import DataConfig
 
 @dataclass
 class PatchPhase:
-    """Seed §A progressive learning, scaled down: crop edge in original px (model input is ×2)."""
-    until: float  # fraction of the stage's steps this phase lasts until
+    """Seed §A progressive learning, scaled down: crop edge in original px (model input is ×2).
+
+    A phase runs from its `start` step of the stage (absolute, so raising a stage's `steps` to
+    train on never moves the boundaries of phases already done) until the next phase starts;
+    the last phase runs to the end of the stage."""
+    start: int
     size: int
     batch: int
 
@@ -40,6 +44,11 @@ class StageConfig:
     ct_range: float = 120.0
     sharp_t_max: float = 400.0  # unblurred samples are trained at t ~ U(0, sharp_t_max)
     fixed_t: float = 200.0  # the timestep used without CT
+
+    def __post_init__(self) -> None:
+        starts = [p.start for p in self.phases]
+        if not starts or starts[0] != 0 or any(b <= a for a, b in zip(starts, starts[1:])):
+            raise ValueError(f"stage '{self.name}': phases must start at step 0 and then at increasing steps, got {starts}")
 
 
 @dataclass
@@ -78,7 +87,11 @@ def _build(tp: typing.Any, value: typing.Any, where: str) -> typing.Any:
         unknown = set(value) - names
         if unknown:
             raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
-        return tp(**{k: _build(hints[k], v, f"{where}.{k}") for k, v in value.items()})
+        fields = {k: _build(hints[k], v, f"{where}.{k}") for k, v in value.items()}
+        try:
+            return tp(**fields)
+        except (TypeError, ValueError) as e:  # a missing key, or a check in __post_init__
+            raise ValueError(f"{where}: {e}") from None
     if origin is list:
         (inner,) = typing.get_args(tp)
         return [_build(inner, v, f"{where}[{i}]") for i, v in enumerate(value)]

@@ -23,10 +23,8 @@ from training.stages import stage_loss, validate
 
 
 def phase_of(stage: StageConfig, step: int) -> tuple[int, int]:
-    for phase in stage.phases:
-        if step < phase.until * stage.steps:
-            return phase.size, phase.batch
-    return stage.phases[-1].size, stage.phases[-1].batch
+    phase = [p for p in stage.phases if p.start <= step][-1]
+    return phase.size, phase.batch
 
 
 def lr_factor(stage: StageConfig, done: int, steps_this_run: int) -> float:

@@ -101,7 +101,7 @@ def test_latent_decoding_decodes_the_sharp_latent_with_the_blurry_skip() -> None
     torch.manual_seed(0)
     model = FideDiffTiny(small_model_config()).eval()
     stage = StageConfig(name="latent_decoding", steps=1, lr=1e-3, trainable={"vae.": 1.0},
-                        phases=[PatchPhase(until=1.0, size=32, batch=1)], ssim_weight=0.0)
+                        phases=[PatchPhase(start=0, size=32, batch=1)], ssim_weight=0.0)
     sharp, blurry, other = torch.rand(3, 1, 3, 64, 64)
     with torch.no_grad():
         _, base = latent_decoding_loss(model, stage, sharp, blurry)
@@ -118,7 +118,7 @@ def test_ct_shows_unblurred_samples_at_any_t_and_blurred_ones_near_their_own() -
     from training.stages import training_timestep
 
     stage = StageConfig(name="base", steps=1, lr=1e-3, trainable={"restorer.": 1.0},
-                        phases=[PatchPhase(until=1.0, size=32, batch=1)], ct_range=120.0, sharp_t_max=400.0)
+                        phases=[PatchPhase(start=0, size=32, batch=1)], ct_range=120.0, sharp_t_max=400.0)
     t = torch.tensor([0.0, 200.0] * 2000)
     used = training_timestep({"t": t}, stage, torch.Generator().manual_seed(0))
     sharp, blurred = used[t == 0], used[t == 200]

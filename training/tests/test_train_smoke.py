@@ -20,7 +20,7 @@ STAGES = [("vae", {"vae.": 1.0}), ("latent_decoding", {"vae.": 1.0}), ("base", {
 
 
 def experiment(cache: Path, steps: int) -> ExperimentConfig:
-    stages = [StageConfig(name=n, steps=steps, lr=1e-3, trainable=tr, phases=[PatchPhase(until=1.0, size=32, batch=2)])
+    stages = [StageConfig(name=n, steps=steps, lr=1e-3, trainable=tr, phases=[PatchPhase(start=0, size=32, batch=2)])
               for n, tr in STAGES]
     return ExperimentConfig(name="smoke", stages=stages, threads=2, val_every=2, val_count=2, val_size=32,
                             data=DataConfig(cache=str(cache)), model=small_model_config())
