@@ -16,6 +16,9 @@ from training.losses.restoration import apply_kernels, kernel_l1, kernel_moments
 from training.metrics.image_quality import psnr, ssim
 
 
+LATENT_CEILING = "ceiling: sharp latent, blurry skip"
+
+
 @dataclass
 class ValSample:
     photo: str
@@ -57,9 +60,11 @@ def kernel_radius(kernel_map: torch.Tensor) -> float:
 
 @torch.no_grad()
 def restoration_table(model: FideDiffTiny, samples: list[ValSample], fixed_ts: tuple[float, ...],
-                      control: bool = True) -> dict:
+                      control: bool = True, ceiling: bool = False) -> dict:
     """PSNR/SSIM of the blurry input and of the model at t̂, the true t, and fixed t; per n too.
-    control=False measures the base model (seed stage 1: the one-step UNet without ControlNet)."""
+    control=False measures the base model (seed stage 1: the one-step UNet without ControlNet).
+    ceiling=True adds what a perfect latent restorer would give: the sharp photo's latent decoded
+    with the blurry photo's skip features (the decoder's share of the limit, not the restorer's)."""
     model.restorer.use_control = control
     rows: dict[str, dict[int, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
     t_err: dict[int, list[float]] = defaultdict(list)
@@ -77,6 +82,10 @@ def restoration_table(model: FideDiffTiny, samples: list[ValSample], fixed_ts: t
         variants["model at true t"] = model(up, torch.tensor([s.t]))["restored"]
         for t in fixed_ts:
             variants[f"model at t = {t:g}"] = model(up, torch.tensor([t]))["restored"]
+        if ceiling:
+            sharp_latent, _, _ = model.vae.encoder(upsample(s.sharp))
+            _, _, blurry_skip = model.vae.encoder(up)
+            variants[LATENT_CEILING] = model.vae.decoder(sharp_latent, blurry_skip)
         for name, img in variants.items():
             r = downsample(img)
             rows[name][s.n].append((psnr(r, s.sharp).item(), ssim(r, s.sharp).item()))
