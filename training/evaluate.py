@@ -87,6 +87,8 @@ def main() -> None:
     ap.add_argument("--no-ct-checkpoint", type=Path, help="the same model trained without CT (Table 4 / Fig. 1)")
     ap.add_argument("--ct-base-checkpoint", type=Path,
                     help="the CT model at the no-CT arm's step count, for an equal-steps Table 4 (default: --checkpoint)")
+    ap.add_argument("--ablation-config", type=Path, default=Path("training/configs/ablation_ct.yaml"),
+                    help="the experiment the two CT-ablation checkpoints come from (their model size)")
     ap.add_argument("--onnx", type=Path, help="exported model folder: also time ONNX Runtime")
     ap.add_argument("--subset", type=int, default=12, help="val crops for the ×1/×2/×3 and fixed-t sweeps")
     ap.add_argument("--limit", type=int, help="only the first N val crops (a quick look, not the card figures)")
@@ -135,12 +137,13 @@ def main() -> None:
         print(f"| {name} | " + " | ".join(f"{row[f]:.2f}" for f in (1, 2, 3)) + " |")
     print(f"\n## Quality vs fixed t (seed Table 4 / Fig. 1; PSNR dB / SSIM, {len(sub)} crops)\n")
     base_ct, ct_steps = model, progress
+    ablation_model = load_config(args.ablation_config).model
     if args.ct_base_checkpoint:
-        base_ct = FideDiffTiny(cfg.model).eval()
+        base_ct = FideDiffTiny(ablation_model).eval()
         ct_steps, _ = load_weights(args.ct_base_checkpoint, base_ct)
     columns = [(f"base w/ CT ({ct_steps.get('base', 0)} steps)", base_ct, False)]
     if args.no_ct_checkpoint:
-        other = FideDiffTiny(cfg.model).eval()
+        other = FideDiffTiny(ablation_model).eval()
         steps, _ = load_weights(args.no_ct_checkpoint, other)
         columns.append((f"base w/o CT ({steps.get('base', 0)} steps)", other, False))
     columns.append(("full model (Kernel ControlNet) w/ CT", model, True))

@@ -28,6 +28,11 @@ class RestorerConfig:
     emb_dim: int = 128
     kernel_size: int = 19
     filter_groups: int = 8
+    # Depth beyond the first UNet (one ResBlock per level): ResBlocks added at the bottom (/4)
+    # and after each decoder level. New blocks start as the identity (ResBlock zero-inits its
+    # last conv), so a trained restorer grows without losing what it has learnt.
+    extra_mid_blocks: int = 0
+    extra_dec_blocks: int = 0
 
 
 class UNetEncoder(nn.Module):
@@ -78,8 +83,11 @@ class Restorer(nn.Module):
         self.schedule = ScaledLinearSchedule()
         self.encoder = UNetEncoder(cfg)
         self.mid = ResBlock(c2, c2, cfg.emb_dim)
+        self.mid_extra = nn.ModuleList([ResBlock(c2, c2, cfg.emb_dim) for _ in range(cfg.extra_mid_blocks)])
         self.up2, self.dec1 = Up(c2, c1), ResBlock(2 * c1, c1, cfg.emb_dim)
+        self.dec1_extra = nn.ModuleList([ResBlock(c1, c1, cfg.emb_dim) for _ in range(cfg.extra_dec_blocks)])
         self.up1, self.dec0 = Up(c1, c0), ResBlock(2 * c0, c0, cfg.emb_dim)
+        self.dec0_extra = nn.ModuleList([ResBlock(c0, c0, cfg.emb_dim) for _ in range(cfg.extra_dec_blocks)])
         self.conv_out = zero_module(nn.Conv2d(c0, cfg.latent_channels, 3, padding=1))
         # Kernel ControlNet: encoder copy (initialised from the UNet's at stage 3) + zero convs
         self.control = UNetEncoder(cfg)
@@ -100,8 +108,14 @@ class Restorer(nn.Module):
             feats = [f + zc(g) for f, zc, g in zip(feats, self.control_out, self.control.features(z, emb))]
         f0, f1, f2 = feats
         h = self.mid(f2, emb)
+        for block in self.mid_extra:
+            h = block(h, emb)
         h = self.dec1(torch.cat([self.up2(h), f1], 1), emb)
+        for block in self.dec1_extra:
+            h = block(h, emb)
         h = self.dec0(torch.cat([self.up1(h), f0], 1), emb)
+        for block in self.dec0_extra:
+            h = block(h, emb)
         eps_net = self.conv_out(F.silu(h))
         abar = self.schedule(t).view(-1, 1, 1, 1)
         sa, s1 = abar.sqrt(), (1 - abar).sqrt()

@@ -126,3 +126,28 @@ def test_ct_shows_unblurred_samples_at_any_t_and_blurred_ones_near_their_own() -
     assert (blurred - 200).abs().max() <= 120 and blurred.std() > 50, "blurred: within ±120 of the true t"
     stage.consistency = False
     assert torch.equal(training_timestep({"t": t}, stage, torch.Generator()), torch.full_like(t, 200.0))
+
+
+def test_a_restorer_grown_by_extra_blocks_starts_as_the_trained_one(tmp_path) -> None:
+    import dataclasses
+
+    from training.checkpointing import init_from, save_weights
+
+    torch.manual_seed(0)
+    cfg = small_model_config()
+    trained = FideDiffTiny(cfg).eval()
+    with torch.no_grad():  # stand-in for training: no block is the identity any more
+        for p in trained.parameters():
+            p.add_(torch.randn_like(p) * 0.05)
+    save_weights(tmp_path / "trained.pt", trained, {"base": 7, "control": 3}, "test", [])
+    deeper = dataclasses.replace(cfg.restorer, extra_mid_blocks=cfg.restorer.extra_mid_blocks + 2,
+                                 extra_dec_blocks=cfg.restorer.extra_dec_blocks + 1)
+    grown = FideDiffTiny(dataclasses.replace(cfg, restorer=deeper)).eval()
+    progress = init_from(tmp_path / "trained.pt", grown, ["vae.", "kernel_estimator.", "time_predictor.", "restorer."],
+                         ["base", "control"])
+    assert progress == {"base": 7, "control": 3}
+    assert sum(p.numel() for p in grown.parameters()) > sum(p.numel() for p in trained.parameters())
+    image = torch.rand(1, 3, 64, 96)
+    with torch.no_grad():
+        for t in (None, torch.tensor([150.0])):
+            assert torch.equal(grown(image, t)["restored"], trained(image, t)["restored"])
