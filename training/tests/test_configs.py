@@ -53,3 +53,10 @@ def test_phases_that_do_not_start_at_0_and_increase_are_an_error_naming_the_file
     bad.write_text(f"name: x\nstages:\n  - {{name: vae, steps: 10, lr: 1.0e-3, trainable: {{vae.: 1.0}}, phases: {starts}}}\n")
     with pytest.raises(ValueError, match=r"phases\.yaml\.stages\[0\]: stage 'vae': phases must start at step 0"):
         load_config(bad)
+
+
+def test_the_cpu_and_gpu_configs_describe_the_same_model_and_checkpoint() -> None:
+    cpu, gpu = (load_config(Path(__file__).parents[1] / "configs" / f) for f in ("fidediff_tiny.yaml", "fidediff_tiny_gpu.yaml"))
+    assert cpu.checkpoint == gpu.checkpoint  # training is cumulative across machines
+    assert cpu.model == gpu.model
+    assert [s.name for s in cpu.stages] == [s.name for s in gpu.stages]
