@@ -131,7 +131,7 @@ def build_manifest(model: FideDiffTiny, stages: list[dict[str, Any]], provenance
                    progress: dict[str, int]) -> dict[str, Any]:
     steps = ", ".join(f"{k} {v}" for k, v in progress.items()) or "untrained"
     return {
-        "schemaVersion": 1, "id": "fidediff-tiny", "name": "FideDiff-Tiny", "version": "0.8.0",
+        "schemaVersion": 1, "id": "fidediff-tiny", "name": "FideDiff-Tiny", "version": "0.9.0",
         "kind": "fidediff",
         "description": ("One-step diffusion motion deblurring (FideDiff pipeline at laptop size): VAE d = 8 on ×2 input, "
                         "kernel estimator M (19×19 per-pixel kernels, row-major taps, correlation form), "
