@@ -107,15 +107,14 @@ class Restorer(nn.Module):
             z = self.kernel_filter(self.control.conv_in(latent), kernel_map)
             feats = [f + zc(g) for f, zc, g in zip(feats, self.control_out, self.control.features(z, emb))]
         f0, f1, f2 = feats
-        h = self.mid(f2, emb)
-        for block in self.mid_extra:
-            h = block(h, emb)
-        h = self.dec1(torch.cat([self.up2(h), f1], 1), emb)
-        for block in self.dec1_extra:
-            h = block(h, emb)
-        h = self.dec0(torch.cat([self.up1(h), f0], 1), emb)
-        for block in self.dec0_extra:
-            h = block(h, emb)
+        def through(blocks: nn.ModuleList, h: torch.Tensor) -> torch.Tensor:
+            for block in blocks:
+                h = block(h, emb)
+            return h
+
+        h = through(self.mid_extra, self.mid(f2, emb))
+        h = through(self.dec1_extra, self.dec1(torch.cat([self.up2(h), f1], 1), emb))
+        h = through(self.dec0_extra, self.dec0(torch.cat([self.up1(h), f0], 1), emb))
         eps_net = self.conv_out(F.silu(h))
         abar = self.schedule(t).view(-1, 1, 1, 1)
         sa, s1 = abar.sqrt(), (1 - abar).sqrt()

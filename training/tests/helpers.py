@@ -40,7 +40,7 @@ def small_model_config() -> ModelConfig:
                        kernel=KernelEstimatorConfig(channels=(8, 12, 16)),
                        time=TimePredictorConfig(channels=4, hidden=16),
                        restorer=RestorerConfig(latent_channels=4, channels=(16, 16, 24), emb_dim=32, filter_groups=4,
-                                                       extra_mid_blocks=1, extra_dec_blocks=1))
+                                               extra_mid_blocks=1, extra_dec_blocks=1))
 
 
 def write_photo_cache(root: Path, count: int = 4, size: int = 160) -> Path:
